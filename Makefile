@@ -1,0 +1,30 @@
+# The whole set-up on a fresh machine with Python >= 3.12 (see README).
+.PHONY: run test bench lint clean
+
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+PYTHON ?= python3
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked
+	touch $@
+
+run: .venv/.synced
+	.venv/bin/chibo migrate --no-input
+	.venv/bin/chibo demo
+	@echo "chibo: http://127.0.0.1:8000"
+	.venv/bin/chibo runserver 127.0.0.1:8000
+
+test: .venv/.synced
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+clean:
+	rm -rf .venv .tools

@@ -1,0 +1,132 @@
+"""The one access module (design §1, conventions §3).
+
+A user holds grants; a grant is *active* while today lies in its interval. Its *scope on a
+date D* is its organization, that organization's predecessors (through merges and splits, so
+a successor committee reads the history it inherited), and everything under any of them on
+D, by either superior relation. Views and the API ask this module; none compares role names.
+
+* outside scope → ``Http404`` (pages and API alike);
+* in scope but the role lacks the capability (e.g. a viewer writing) → ``PermissionDenied``.
+
+An organization that does not exist on D is judged on the nearest day it existed, so its
+page and history stay reachable after it was merged away.
+"""
+
+import datetime as dt
+import enum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from chibo.accounts.models import Grant, Role
+from chibo.orgs.models import Organization
+
+
+class Capability(enum.Enum):
+    VIEW = "view"
+    WRITE = "write"
+    MANAGE_STRUCTURE = "manage_structure"
+
+    def allowed_for(self, role: Role) -> bool:
+        if self is Capability.VIEW:
+            return True
+        if self is Capability.WRITE:
+            return role.can_write
+        return role.can_manage_structure
+
+
+class Scope:
+    """What one user may see and do on one date: sets of organization ids per capability."""
+
+    def __init__(self, everything: bool, ids: dict[Capability, frozenset[int]]):
+        self.everything = everything
+        self._ids = ids
+
+    def allows(self, org_id: int, capability: Capability = Capability.VIEW) -> bool:
+        return self.everything or org_id in self._ids[capability]
+
+    def ids(self, capability: Capability = Capability.VIEW) -> frozenset[int] | None:
+        """The ids, or ``None`` for a superuser who sees everything."""
+        return None if self.everything else self._ids[capability]
+
+    def filter(self, queryset, capability: Capability = Capability.VIEW, field: str = "pk"):
+        """Restrict any QuerySet to this scope through ``field`` (an organization id)."""
+        if self.everything:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self._ids[capability]})
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self._ids[Capability.VIEW]
+
+
+def active_grants(user) -> list[Grant]:
+    """Grants in force today (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_chibo_grants", None)
+    if cached is None:
+        cached = list(Grant.objects.on(timezone.localdate()).filter(user=user))
+        user._chibo_grants = cached
+    return cached
+
+
+def scope(user, on: dt.date) -> Scope:
+    cache = user.__dict__.setdefault("_chibo_scopes", {})
+    if on in cache:
+        return cache[on]
+    if user.is_authenticated and user.is_superuser:
+        result = Scope(True, {})
+    else:
+        grants = active_grants(user)
+        by_roots: dict[frozenset[int], frozenset[int]] = {}
+        ids = {}
+        for capability in Capability:
+            roots = frozenset(
+                g.organization_id for g in grants if capability.allowed_for(g.role_enum)
+            )
+            if roots not in by_roots:
+                by_roots[roots] = Organization.objects.subtree_ids(
+                    roots, on, with_predecessors=True
+                )
+            ids[capability] = by_roots[roots]
+        result = Scope(False, ids)
+    cache[on] = result
+    return result
+
+
+def roles(user) -> set[Role]:
+    return {g.role_enum for g in active_grants(user)}
+
+
+def can(user, org: Organization, on: dt.date, capability: Capability) -> bool:
+    day = org.nearest_day(on)
+    return scope(user, day).allows(org.pk, capability)
+
+
+def get_org(user, pk: int, on: dt.date, capability: Capability = Capability.VIEW):
+    """The organization if the user may act on it; 404 outside scope, 403 without the right."""
+    org = Organization.objects.filter(pk=pk).first()
+    if org is None:
+        raise Http404("Không tìm thấy tổ chức.")
+    day = org.nearest_day(on)
+    user_scope = scope(user, day)
+    if not user_scope.allows(org.pk, Capability.VIEW):
+        raise Http404("Không tìm thấy tổ chức.")
+    if not user_scope.allows(org.pk, capability):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    return org
+
+
+def require_any(user, on: dt.date, capability: Capability) -> Scope:
+    """For pages not tied to one organization: 403 unless some grant carries ``capability``."""
+    user_scope = scope(user, on)
+    if not user_scope.everything and not user_scope.ids(capability):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    return user_scope
+
+
+def can_create_root(user) -> bool:
+    """Only a superuser adds an organization with no superior (a new province)."""
+    return user.is_authenticated and user.is_superuser

@@ -1,0 +1,75 @@
+"""The JSON API, ``/api/v1/``: session or bearer-token authentication, the same scope as the
+pages (``chibo.accounts.access``), errors as ``{"detail": "<Vietnamese message>"}``."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from chibo.accounts.models import ApiToken
+from chibo.lib.params import InvalidParam
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "Mã truy cập tạo ở trang Tài khoản: `Authorization: Bearer <mã>`."
+
+    def authenticate(self, request, token: str):
+        found = ApiToken.objects.for_key(token).first()
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="chibo API",
+    version="1",
+    description="Dữ liệu chi bộ Công an xã theo ngày (as_of), trong phạm vi phân quyền.",
+    urls_namespace="api",
+    docs_url=None,  # the bundled docs page loads scripts from a CDN; design §5 forbids it
+    openapi_url="/openapi.json",
+    auth=[SessionAuth(), TokenAuth()],
+)
+
+
+def _detail(request, message: str, status: int):
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+@api.exception_handler(InvalidParam)
+def invalid_param(request, exc):
+    return _detail(request, str(exc), 400)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc):
+    fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors})
+    message = "Tham số không hợp lệ: " + ", ".join(f for f in fields if f)
+    return _detail(request, message.rstrip(": "), 400)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _detail(request, "Chưa đăng nhập hoặc mã truy cập không hợp lệ.", 401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _detail(request, "Không tìm thấy, hoặc nằm ngoài phạm vi của bạn.", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return _detail(request, "Vai trò của bạn không được thực hiện thao tác này.", 403)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return _detail(request, str(exc), exc.status_code)
+
+
+api.add_router("/organizations", "chibo.orgs.api.router")

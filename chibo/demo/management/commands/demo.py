@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from chibo.accounts.models import User
+from chibo.demo import structure, users
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu minh họa Hiệp Đức (chạy lại nhiều lần không tạo trùng)."
+
+    def handle(self, *args, **options):
+        if User.objects.filter(username="bantochuc").exists():
+            self.stdout.write("Dữ liệu minh họa đã có; không nạp lại.")
+        else:
+            with transaction.atomic():
+                tree = structure.build()
+                users.build(tree)
+            self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa Hiệp Đức."))
+        self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {users.PASSWORD}):")
+        for username, _name, _role, _key, _start, _end, description in users.PERSONAS:
+            self.stdout.write(f"  {username:<15} {description}")

@@ -1,0 +1,36 @@
+"""Query parameters shared by every page and endpoint, above all the date ``as_of``.
+
+Bad values raise ``InvalidParam`` (a ``BadRequest``): pages answer 400 with the Vietnamese
+message, the API answers 400 with it as ``detail``. Never a 500.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import BadRequest
+from django.utils import timezone
+
+from chibo.lib.vndates import DateParseError, parse_date
+
+
+class InvalidParam(BadRequest):
+    """A query parameter a person typed wrong; its message is Vietnamese."""
+
+
+def as_of(params, name: str = "as_of") -> dt.date:
+    """The date to view, from ``dd/mm/yyyy`` or ``yyyy-mm-dd``; today when absent."""
+    raw = params.get(name, "")
+    if not raw or not raw.strip():
+        return timezone.localdate()
+    try:
+        return parse_date(raw)
+    except DateParseError as error:
+        raise InvalidParam(str(error)) from None
+
+
+def optional_int(params, name: str, label: str) -> int | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidParam(f"Giá trị “{raw[:20]}” của {label} không hợp lệ (cần một số).")
+    return int(raw)

@@ -1,0 +1,319 @@
+"""The party organization tree, effective-dated (R-ORG-02, R-ORG-11, R-POL-01/06/07, R-GEO-04).
+
+An ``Organization`` is only an identity. Everything that changes with time hangs off it in
+validity intervals (see ``chibo.lib.validity``):
+
+* ``OrgVersion`` — kind, name, party name, issuer code, place name; an organization exists on
+  a date exactly when one of its versions holds on that date;
+* ``OrgLink`` — the territorial superior and the sector (police) superior, two relations;
+* ``OrgEvent`` and ``OrgSuccession`` — the reorganizations and predecessor → successor links,
+  so a 2023 report still prints 2023 names and a new committee inherits its predecessors.
+
+Changes go through ``chibo.orgs.operations``; nothing here writes.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
+
+from chibo.lib import vntext
+from chibo.lib.validity import Validity, ValidityQuerySet, interval_constraint, valid_on
+
+
+class Kind(models.TextChoices):
+    """Kinds of party organization (R-ORG-02, R-ORG-11, R-POL-01/07)."""
+
+    PROVINCE = "province", "Đảng bộ tỉnh, thành phố"
+    DISTRICT = "district", "Đảng bộ huyện"
+    GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
+    GRASSROOTS_CELL = "grassroots_cell", "Chi bộ cơ sở"
+    SUBORDINATE_CELL = "subordinate_cell", "Chi bộ trực thuộc đảng ủy cơ sở"
+    POLICE_COMMITTEE = "police_committee", "Đảng bộ Công an"
+
+    @property
+    def is_cell(self) -> bool:
+        return self in {Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL}
+
+    @property
+    def has_seal(self) -> bool:
+        """A cell under a grassroots committee has no seal (R-ORG-08)."""
+        return self != Kind.SUBORDINATE_CELL
+
+
+class Relation(models.TextChoices):
+    """The two superior relations, kept apart (R-POL-01, R-POL-07)."""
+
+    TERRITORIAL = "territorial", "Cấp ủy cấp trên trực tiếp"
+    SECTOR = "sector", "Cấp ủy lãnh đạo theo ngành Công an"
+
+
+_SUBTREE_SQL = """
+WITH RECURSIVE roots(id) AS (
+    SELECT id FROM orgs_organization WHERE id IN ({placeholders})
+    {predecessors}
+),
+tree(id) AS (
+    SELECT id FROM roots
+    UNION
+    SELECT l.child_id FROM orgs_orglink l JOIN tree t ON l.parent_id = t.id
+    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s)
+)
+SELECT id FROM tree
+"""
+_PREDECESSORS_SQL = """UNION
+    SELECT s.predecessor_id FROM orgs_orgsuccession s JOIN roots r ON s.successor_id = r.id"""
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def existing_on(self, on: dt.date):
+        """Organizations that exist on ``on`` (one of their versions holds)."""
+        return self.filter(valid_on(on, "versions__")).distinct()
+
+    @staticmethod
+    def subtree_ids(
+        root_ids: Iterable[int], on: dt.date, *, with_predecessors: bool = False
+    ) -> frozenset[int]:
+        """The roots and every organization under them on ``on``, by either relation.
+
+        With ``with_predecessors``, the roots' predecessors (transitively, through merges and
+        splits) count as roots too. One recursive query on SQLite and PostgreSQL alike.
+        """
+        roots = sorted(set(root_ids))
+        if not roots:
+            return frozenset()
+        sql = _SUBTREE_SQL.format(
+            placeholders=", ".join(["%s"] * len(roots)),
+            predecessors=_PREDECESSORS_SQL if with_predecessors else "",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*roots, on, on])
+            return frozenset(row[0] for row in cursor.fetchall())
+
+
+class Organization(models.Model):
+    is_police = models.BooleanField(
+        "thuộc lực lượng Công an",
+        default=False,
+        help_text="Chi bộ, đảng bộ trong đơn vị Công an chính quy (R-POL-01, R-POL-02).",
+    )
+    created_at = models.DateTimeField("ngày tạo bản ghi", auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+
+    def __str__(self) -> str:
+        latest = self.versions.order_by("-valid_from").first()
+        return latest.name if latest else f"Tổ chức #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.pk])
+
+    def version_on(self, on: dt.date) -> "OrgVersion | None":
+        return self.versions.filter(valid_on(on)).first()
+
+    def lifetime(self) -> tuple[dt.date | None, dt.date | None]:
+        """First day and exclusive end of the organization's existence (end None: exists)."""
+        span = self.versions.aggregate(
+            first=Min("valid_from"),
+            end=Max("valid_to"),
+            open=Count("pk", filter=Q(valid_to__isnull=True)),
+        )
+        return span["first"], (None if span["open"] else span["end"])
+
+    def nearest_day(self, on: dt.date) -> dt.date:
+        """``on`` moved into the organization's lifetime: the day to judge it by."""
+        first, end = self.lifetime()
+        if first is not None and on < first:
+            return first
+        if end is not None and on >= end:
+            return end - dt.timedelta(days=1)
+        return on
+
+    def superior_on(self, on: dt.date, relation: str = Relation.TERRITORIAL):
+        link = self.uplinks.filter(valid_on(on), relation=relation).select_related("parent")
+        link = link.first()
+        return link.parent if link else None
+
+
+class OrgVersionQuerySet(ValidityQuerySet):
+    def sorted_by_name(self) -> list["OrgVersion"]:
+        """Versions in Vietnamese name order (R-TXT-04); ICU, since SQL order is wrong."""
+        return sorted(self, key=lambda v: vntext.sort_key(v.name))
+
+
+class OrgVersion(Validity):
+    """The attributes of an organization over one interval (R-GEO-04)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="versions", verbose_name="tổ chức"
+    )
+    kind = models.CharField("loại hình", max_length=32, choices=Kind.choices)
+    name = models.CharField(
+        "tên gọi", max_length=200, help_text="Ví dụ: Huyện ủy Hiệp Đức, Chi bộ Công an xã Bình Lâm."
+    )
+    party_name = models.CharField(
+        "tên đảng bộ, chi bộ",
+        max_length=200,
+        help_text="Tên tổ chức đảng dùng ở dòng cấp trên của thể thức (R-DOC-02), "
+        "ví dụ: Đảng bộ huyện Hiệp Đức.",
+    )
+    issuer_code = models.CharField(
+        "ký hiệu cơ quan ban hành",
+        max_length=20,
+        help_text="Ví dụ: HU, ĐU, CB (R-DOC-04).",
+    )
+    place_name = models.CharField(
+        "địa danh ghi trên văn bản", max_length=100, help_text="Ví dụ: Hiệp Đức (R-DOC-05)."
+    )
+
+    objects = OrgVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phiên bản thông tin tổ chức"
+        verbose_name_plural = "lịch sử thông tin tổ chức"
+        ordering = ["organization_id", "valid_from"]
+        constraints = [
+            interval_constraint("orgversion_interval"),
+            models.UniqueConstraint(
+                fields=["organization", "valid_from"], name="orgversion_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(issuer_code=""), name="orgversion_names_present"
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="orgversion_validity")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+
+class OrgLink(Validity):
+    """``child`` is under ``parent`` by ``relation`` over the interval."""
+
+    child = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="uplinks", verbose_name="tổ chức"
+    )
+    parent = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="downlinks", verbose_name="cấp trên"
+    )
+    relation = models.CharField("quan hệ", max_length=16, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = "quan hệ cấp trên"
+        verbose_name_plural = "quan hệ cấp trên"
+        ordering = ["child_id", "relation", "valid_from"]
+        constraints = [
+            interval_constraint("orglink_interval"),
+            models.CheckConstraint(condition=~Q(child=models.F("parent")), name="orglink_no_self"),
+            models.UniqueConstraint(
+                fields=["child", "relation", "valid_from"], name="orglink_one_per_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["parent", "valid_from", "valid_to"], name="orglink_parent"),
+            models.Index(fields=["child", "relation", "valid_from"], name="orglink_child"),
+        ]
+
+
+class EventKind(models.TextChoices):
+    CREATE = "create", "Thành lập"
+    RENAME = "rename", "Đổi tên, thay đổi thông tin"
+    MOVE = "move", "Chuyển cấp trên"
+    MERGE = "merge", "Hợp nhất, sáp nhập"
+    SPLIT = "split", "Chia tách"
+    DISSOLVE = "dissolve", "Giải thể"
+
+
+class OrgEvent(models.Model):
+    """One reorganization, as recorded: what, on which day, under which decision, by whom."""
+
+    kind = models.CharField("loại thay đổi", max_length=16, choices=EventKind.choices)
+    on = models.DateField("có hiệu lực từ ngày")
+    decision = models.CharField(
+        "căn cứ (quyết định, nghị quyết)", max_length=300, blank=True, default=""
+    )
+    summary = models.CharField("nội dung", max_length=500)
+    subjects = models.ManyToManyField(
+        Organization, related_name="events", verbose_name="tổ chức liên quan"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    created_at = models.DateTimeField("thời điểm ghi", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sự kiện tổ chức"
+        verbose_name_plural = "sự kiện tổ chức"
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["on"], name="orgevent_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.summary}"
+
+
+class OrgSuccession(models.Model):
+    """``predecessor`` continues as ``successor`` from the event's day (merge, split)."""
+
+    event = models.ForeignKey(OrgEvent, on_delete=models.CASCADE, related_name="successions")
+    predecessor = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+
+    class Meta:
+        verbose_name = "kế thừa"
+        verbose_name_plural = "kế thừa"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="orgsuccession_no_self"
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="orgsuccession_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.predecessor_id} → #{self.successor_id}"
+
+
+class NameBook:
+    """Names of many organizations at any date, from one query (no query per row)."""
+
+    def __init__(self, org_ids: Iterable[int]):
+        self._versions: dict[int, list[OrgVersion]] = {}
+        for version in OrgVersion.objects.filter(organization__in=set(org_ids)).order_by(
+            "valid_from"
+        ):
+            self._versions.setdefault(version.organization_id, []).append(version)
+
+    def version(self, org_id: int, on: dt.date) -> OrgVersion | None:
+        """The version holding on ``on``, else the nearest one (before birth, after death)."""
+        versions = self._versions.get(org_id, [])
+        if not versions:
+            return None
+        for version in versions:
+            if version.holds_on(on):
+                return version
+        return versions[0] if on < versions[0].valid_from else versions[-1]
+
+    def name(self, org_id: int, on: dt.date) -> str:
+        version = self.version(org_id, on)
+        return version.name if version else f"Tổ chức #{org_id}"

@@ -1,0 +1,333 @@
+"""Pages of the organization tree: the tree as of a date, an organization and its history,
+and one page per reorganization (create, rename, move, merge, split, dissolve)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.accounts import access
+from chibo.accounts.access import Capability
+from chibo.lib import params, vntext
+from chibo.lib.validity import valid_on
+from chibo.orgs import forms, operations
+from chibo.orgs.models import (
+    NameBook,
+    OrgLink,
+    OrgSuccession,
+    OrgVersion,
+    Relation,
+)
+
+
+@dataclass
+class Node:
+    version: OrgVersion
+    children: list["Node"] = field(default_factory=list)
+    sector_parent: str = ""
+    matched: bool = True
+
+
+def _url(name: str, on: dt.date, *args) -> str:
+    return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat()})
+
+
+def _versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
+    """Versions on ``on`` of the organizations in ``scope``, in Vietnamese name order."""
+    versions = scope.filter(OrgVersion.objects.on(on), capability, "organization_id")
+    return versions.sorted_by_name()
+
+
+def build_tree(versions: list[OrgVersion], on: dt.date, query: str = "") -> list[Node]:
+    """Nest ``versions`` by their superiors on ``on``: the territorial superior when it is in
+    the list, else the sector superior (a police committee's viewer sees its cells)."""
+    nodes = {v.organization_id: Node(v) for v in versions}
+    parents: dict[int, dict[str, int]] = {}
+    links = OrgLink.objects.on(on).filter(child_id__in=nodes, parent_id__in=nodes)
+    for link in links:
+        parents.setdefault(link.child_id, {})[link.relation] = link.parent_id
+    roots = []
+    for org_id, node in nodes.items():
+        up = parents.get(org_id, {})
+        sector = up.get(Relation.SECTOR)
+        if sector:
+            node.sector_parent = nodes[sector].version.name
+        parent = up.get(Relation.TERRITORIAL) or sector
+        (nodes[parent].children if parent else roots).append(node)
+    if query:
+        key = vntext.search_key(query)
+        roots = [n for n in roots if _prune(n, key)]
+    return roots
+
+
+def _prune(node: Node, key: str) -> bool:
+    """Keep nodes whose name matches ``key`` and the path down to them."""
+    node.children = [c for c in node.children if _prune(c, key)]
+    node.matched = key in vntext.search_key(node.version.name)
+    return node.matched or bool(node.children)
+
+
+@require_GET
+def tree(request):
+    on = params.as_of(request.GET)
+    query = vntext.nfc(request.GET.get("q", ""))[:100]
+    scope = access.scope(request.user, on)
+    versions = _versions_in(scope, on)
+    roots = build_tree(versions, on, query)
+    context = {
+        "nav": "orgs",
+        "on": on,
+        "query": query,
+        "roots": roots,
+        "count": len(versions),
+        "can_create": access.can_create_root(request.user)
+        or bool(scope.ids(Capability.MANAGE_STRUCTURE) or scope.everything),
+        "can_merge": bool(scope.everything or scope.ids(Capability.MANAGE_STRUCTURE)),
+    }
+    return render(request, "orgs/tree.html", context)
+
+
+@require_GET
+def detail(request, pk: int):
+    on = params.as_of(request.GET)
+    org = access.get_org(request.user, pk, on)
+    versions = list(org.versions.order_by("valid_from"))
+    version = next((v for v in versions if v.holds_on(on)), None)
+    uplinks = list(org.uplinks.order_by("relation", "valid_from"))
+    downlinks = list(org.downlinks.filter(valid_on(on)))
+    successions = list(
+        OrgSuccession.objects.filter(predecessor=org).select_related("event")
+    ) + list(OrgSuccession.objects.filter(successor=org).select_related("event"))
+    events = list(org.events.select_related("by").order_by("on", "id"))
+    book = NameBook(
+        [link.parent_id for link in uplinks]
+        + [link.child_id for link in downlinks]
+        + [s.predecessor_id for s in successions]
+        + [s.successor_id for s in successions]
+    )
+    scope = access.scope(request.user, org.nearest_day(on))
+    context = {
+        "nav": "orgs",
+        "on": on,
+        "org": org,
+        "version": version,
+        "versions": versions,
+        "superiors": [(link, book.name(link.parent_id, link.valid_from)) for link in uplinks],
+        "children": sorted(
+            ((link, book.name(link.child_id, on)) for link in downlinks),
+            key=lambda pair: vntext.sort_key(pair[1]),
+        ),
+        "predecessors": [
+            (s, book.name(s.predecessor_id, s.event.on - dt.timedelta(days=1)))
+            for s in successions
+            if s.successor_id == org.pk
+        ],
+        "successors": [
+            (s, book.name(s.successor_id, s.event.on))
+            for s in successions
+            if s.predecessor_id == org.pk
+        ],
+        "events": events,
+        "can_manage": version is not None and scope.allows(org.pk, Capability.MANAGE_STRUCTURE),
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+def _form_page(request, form, template: str, context: dict, action):
+    """Bind, run one operation in its transaction, then redirect; errors stay at the field.
+
+    ``action(cleaned_data)`` returns the URL to go to and a success message.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            url, message = action(form.cleaned_data)
+        except ValidationError as error:
+            form.add_validation_error(error)
+        else:
+            messages.success(request, message)
+            return HttpResponseRedirect(url)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form, "nav": "orgs"}, status=status)
+
+
+def _require_manage_on(request, orgs, on: dt.date) -> None:
+    """The organizations an operation touches must be in the user's managed scope on its day."""
+    scope = access.scope(request.user, on)
+    for org in orgs:
+        if org is not None and not scope.allows(org.pk, Capability.MANAGE_STRUCTURE):
+            raise ValidationError(
+                {"on": "Một tổ chức liên quan nằm ngoài phạm vi quản lý của bạn vào ngày này."}
+            )
+
+
+def _attrs(data, prefix: str = "") -> operations.Attrs:
+    return operations.Attrs(
+        kind=data[f"{prefix}kind"],
+        name=data[f"{prefix}name"],
+        party_name=data[f"{prefix}party_name"],
+        issuer_code=data[f"{prefix}issuer_code"],
+        place_name=data[f"{prefix}place_name"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    on = params.as_of(request.GET)
+    root = access.can_create_root(request.user)
+    scope = (
+        access.scope(request.user, on)
+        if root
+        else access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
+    )
+    parent_id = params.optional_int(request.GET, "parent", "cấp trên")
+    form = forms.CreateForm(
+        request.POST or None,
+        versions=_versions_in(scope, on, Capability.MANAGE_STRUCTURE),
+        parent_required=not root,
+        initial={"on": on, "parent": parent_id},
+    )
+
+    def action(data):
+        _require_manage_on(request, [data["parent"], data["sector_superior"]], data["on"])
+        org = operations.create(
+            attrs=_attrs(data),
+            on=data["on"],
+            by=request.user,
+            parent=data["parent"],
+            sector_superior=data["sector_superior"],
+            is_police=data["is_police"],
+            decision=data["decision"],
+        )
+        return _url("orgs:detail", data["on"], org.pk), f"Đã thành lập {data['name']}."
+
+    return _form_page(request, form, "orgs/create.html", {"on": on}, action)
+
+
+def _managed(request, pk: int):
+    on = params.as_of(request.GET)
+    org = access.get_org(request.user, pk, on, Capability.MANAGE_STRUCTURE)
+    version = org.versions.filter(valid_on(org.nearest_day(on))).first()
+    return on, org, version
+
+
+@require_http_methods(["GET", "POST"])
+def rename(request, pk: int):
+    on, org, version = _managed(request, pk)
+    initial = {f: getattr(version, f) for f in operations.ATTRIBUTES} | {"on": on}
+    form = forms.RenameForm(request.POST or None, initial=initial)
+
+    def action(data):
+        _require_manage_on(request, [org], data["on"])
+        changes = {f: data[f] for f in operations.ATTRIBUTES}
+        event = operations.rename(
+            org=org, on=data["on"], by=request.user, decision=data["decision"], **changes
+        )
+        return _url("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
+
+    context = {"on": on, "org": org, "version": version}
+    return _form_page(request, form, "orgs/rename.html", context, action)
+
+
+@require_http_methods(["GET", "POST"])
+def move(request, pk: int):
+    on, org, version = _managed(request, pk)
+    scope = access.scope(request.user, on)
+    candidates = [
+        v for v in _versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
+    ]
+    form = forms.MoveForm(request.POST or None, versions=candidates, initial={"on": on})
+
+    def action(data):
+        _require_manage_on(request, [org, data["parent"]], data["on"])
+        event = operations.move(
+            org=org,
+            on=data["on"],
+            by=request.user,
+            parent=data["parent"],
+            relation=data["relation"],
+            decision=data["decision"],
+        )
+        return _url("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
+
+    context = {"on": on, "org": org, "version": version}
+    return _form_page(request, form, "orgs/move.html", context, action)
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request):
+    on = params.as_of(request.GET)
+    scope = access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
+    versions = _versions_in(scope, on, Capability.MANAGE_STRUCTURE)
+    form = forms.MergeForm(request.POST or None, versions=versions, initial={"on": on})
+
+    def action(data):
+        _require_manage_on(request, [*data["sources"], data["into"]], data["on"])
+        new = None
+        if data["into"] is None:
+            new = _attrs(data, "new_")
+        successor = operations.merge(
+            sources=data["sources"],
+            into=data["into"],
+            new=new,
+            on=data["on"],
+            by=request.user,
+            decision=data["decision"],
+        )
+        return _url("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
+
+    return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
+
+
+@require_http_methods(["GET", "POST"])
+def split(request, pk: int):
+    on, org, version = _managed(request, pk)
+    child_ids = org.downlinks.filter(valid_on(on)).values_list("child_id", flat=True)
+    children = OrgVersion.objects.on(on).filter(organization_id__in=child_ids).sorted_by_name()
+    form = forms.SplitForm(request.POST or None, children=children, initial={"on": on})
+
+    def action(data):
+        _require_manage_on(request, [org], data["on"])
+        parts = [
+            operations.Attrs(
+                kind=version.kind,
+                name=name,
+                party_name=name,
+                issuer_code=version.issuer_code,
+                place_name=version.place_name,
+            )
+            for name in data["parts"]
+        ]
+        created = operations.split(
+            org=org,
+            on=data["on"],
+            by=request.user,
+            parts=parts,
+            children=form.child_assignment(),
+            decision=data["decision"],
+        )
+        return _url("orgs:detail", data["on"], created[0].pk), "Đã ghi việc chia tách."
+
+    context = {"on": on, "org": org, "version": version, "children": children}
+    return _form_page(request, form, "orgs/split.html", context, action)
+
+
+@require_http_methods(["GET", "POST"])
+def dissolve(request, pk: int):
+    on, org, version = _managed(request, pk)
+    form = forms.DissolveForm(request.POST or None, initial={"on": on})
+
+    def action(data):
+        _require_manage_on(request, [org], data["on"])
+        event = operations.dissolve(
+            org=org, on=data["on"], by=request.user, decision=data["decision"]
+        )
+        return _url("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
+
+    context = {"on": on, "org": org, "version": version}
+    return _form_page(request, form, "orgs/dissolve.html", context, action)

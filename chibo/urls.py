@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from chibo import views
+from chibo.api.urls import api_urls
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("orgs/", include("chibo.orgs.urls")),
+    path("api/", include("chibo.api.urls")),
+    path("api/v1/", api_urls()),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "chibo.views.bad_request"
+handler403 = "chibo.views.permission_denied"
+handler404 = "chibo.views.page_not_found"
+handler500 = "chibo.views.server_error"

@@ -1,0 +1,58 @@
+"""Project-level pages: the home redirect and the error pages, in Vietnamese."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from chibo.lib.params import InvalidParam
+
+
+@require_GET
+def home(request):
+    return redirect("orgs:tree")
+
+
+def bad_request(request, exception=None):
+    # Only our own messages are shown; Django's (e.g. a bad Host header) are internal.
+    message = str(exception) if isinstance(exception, InvalidParam) else None
+    return render(
+        request,
+        "error.html",
+        {"code": 400, "title": "Yêu cầu không hợp lệ", "message": message},
+        status=400,
+    )
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception is not None and str(exception) else None
+    return render(
+        request,
+        "error.html",
+        {
+            "code": 403,
+            "title": "Không có quyền",
+            "message": message or "Vai trò của bạn không được thực hiện thao tác này.",
+        },
+        status=403,
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "error.html",
+        {
+            "code": 404,
+            "title": "Không tìm thấy",
+            "message": "Trang hoặc dữ liệu này không tồn tại, hoặc nằm ngoài phạm vi của bạn.",
+        },
+        status=404,
+    )
+
+
+def server_error(request):
+    return render(
+        request,
+        "error.html",
+        {"code": 500, "title": "Lỗi hệ thống", "message": "Đã có lỗi xảy ra; xin thử lại sau."},
+        status=500,
+    )
