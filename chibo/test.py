@@ -87,3 +87,11 @@ class ChiboTestCase(TestCase):
 
     def login(self, user) -> None:
         self.client.force_login(user)
+
+    def assert_statuses(self, method: str, url: str, expected: dict, data=None) -> None:
+        """Request ``url`` as each persona in ``expected`` and compare the status codes."""
+        for user, status in expected.items():
+            with self.subTest(user=user.username, method=method, url=url):
+                self.client.force_login(user)
+                response = getattr(self.client, method.lower())(url, data or {})
+                self.assertEqual(response.status_code, status, response.content[:500])

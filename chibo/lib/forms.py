@@ -2,12 +2,12 @@
 dates typed as dd/mm/yyyy (R-TXT-01), and a renderer using ``forms/field.html``."""
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 from chibo.lib import vntext
 
 
-class Renderer(DjangoTemplates):
+class Renderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 

@@ -170,7 +170,7 @@ class SplitForm(EventForm):
     def clean(self):
         data = super().clean()
         names = data.get("parts") or []
-        for name, value in data.items():
+        for name, value in list(data.items()):
             if name.startswith("child_") and names and value > len(names):
                 self.add_error(name, f"Chỉ có {len(names)} tổ chức mới.")
         return data

@@ -158,9 +158,8 @@ def _form_page(request, form, template: str, context: dict, action):
 
 def _require_manage_on(request, orgs, on: dt.date) -> None:
     """The organizations an operation touches must be in the user's managed scope on its day."""
-    scope = access.scope(request.user, on)
     for org in orgs:
-        if org is not None and not scope.allows(org.pk, Capability.MANAGE_STRUCTURE):
+        if org is not None and not access.can(request.user, org, on, Capability.MANAGE_STRUCTURE):
             raise ValidationError(
                 {"on": "Một tổ chức liên quan nằm ngoài phạm vi quản lý của bạn vào ngày này."}
             )

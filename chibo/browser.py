@@ -1,0 +1,79 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+Where Chromium is missing the tests are skipped with the reason shown, unless
+``CHIBO_REQUIRE_BROWSER=1``, which turns the skip into a failure (CI sets it).
+"""
+
+import os
+import shutil
+import unittest
+
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+CHROMIUM = os.environ.get("CHIBO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _missing() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return f"Chromium không có ở {CHROMIUM} (cài: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "thiếu gói playwright"
+    return None
+
+
+class BrowserTestCase(StaticLiveServerTestCase):
+    """One Chromium per test class; ``self.page`` is a fresh page per test."""
+
+    @classmethod
+    def setUpClass(cls):
+        reason = _missing()
+        if reason:
+            if os.environ.get("CHIBO_REQUIRE_BROWSER") == "1":
+                raise RuntimeError(f"CHIBO_REQUIRE_BROWSER=1 nhưng {reason}")
+            raise unittest.SkipTest(reason)
+        # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
+        # by the test itself are still synchronous and safe.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls._playwright = sync_playwright().start()
+        cls.browser = cls._playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls._playwright.stop()
+        super().tearDownClass()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def setUp(self):
+        super().setUp()
+        self.context = self.browser.new_context(
+            locale="vi-VN", viewport={"width": 390, "height": 844}
+        )
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+
+    def tearDown(self):
+        self.context.close()
+        super().tearDown()
+
+    def log_in(self, username: str, password: str) -> None:
+        self.page.goto(self.live_server_url + "/accounts/login/")
+        self.page.get_by_label("Tên đăng nhập").fill(username)
+        self.page.get_by_label("Mật khẩu").fill(password)
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.page.wait_for_url("**/orgs/**")

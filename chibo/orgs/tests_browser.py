@@ -1,0 +1,46 @@
+"""The board user reads the tree at two dates in a real browser (issue: Foundation)."""
+
+from chibo.browser import BrowserTestCase
+from chibo.demo import structure, users
+
+
+class TreeBrowserTests(BrowserTestCase):
+    def setUp(self):
+        super().setUp()  # a live-server test is a TransactionTestCase: data per test
+        users.build(structure.build())
+
+    def test_board_reads_the_tree_on_two_dates(self):
+        page = self.page
+        self.log_in("bantochuc", users.PASSWORD)
+        page.get_by_label("Xem tại ngày").fill("24/05/2023")
+        page.get_by_role("button", name="Xem").click()
+        page.wait_for_url("**as_of=24%2F05%2F2023**")
+        tree = page.get_by_test_id("org-tree")
+        district = tree.locator("li", has_text="Huyện ủy Hiệp Đức").first
+        self.assertTrue(district.is_visible())
+        self.assertEqual(
+            tree.get_by_role("link", name="Đảng ủy xã Hiệp Hòa", exact=True).count(), 1
+        )
+        self.assertEqual(tree.get_by_role("link", name="Chi bộ Công an", exact=False).count(), 11)
+        self.assertIn("Hệ thống tổ chức đảng ngày 24/05/2023", page.locator("h1").inner_text())
+
+        page.get_by_label("Xem tại ngày").fill("01/07/2025")
+        page.get_by_role("button", name="Xem").click()
+        page.wait_for_url("**as_of=01%2F07%2F2025**")
+        tree = page.get_by_test_id("org-tree")
+        for name in ("Đảng ủy xã Hiệp Đức", "Đảng ủy xã Việt An", "Đảng ủy xã Phước Trà"):
+            self.assertEqual(tree.get_by_role("link", name=name, exact=True).count(), 1, name)
+        self.assertEqual(tree.get_by_role("link", name="Huyện ủy Hiệp Đức").count(), 0)
+        self.assertEqual(tree.get_by_role("link", name="Đảng ủy xã Hiệp Hòa").count(), 0)
+
+        # Click through to an organization and back to its 2023 state.
+        tree.get_by_role("link", name="Đảng ủy xã Việt An", exact=True).click()
+        page.wait_for_url("**/orgs/*/**")
+        self.assertIn("Đảng ủy xã Việt An", page.locator("h1").inner_text())
+        self.assertIn("Đảng ủy xã Bình Lâm", page.locator("body").inner_text())
+
+    def test_bad_date_shows_a_vietnamese_message(self):
+        self.log_in("bantochuc", users.PASSWORD)
+        self.page.get_by_label("Xem tại ngày").fill("45/13/2023")
+        self.page.get_by_role("button", name="Xem").click()
+        self.assertIn("không tồn tại", self.page.get_by_test_id("error-message").inner_text())
