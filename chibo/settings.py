@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "chibo.accounts",
     "chibo.orgs",
+    "chibo.members",
+    "chibo.documents",
+    "chibo.reports",
     "chibo.api",
     "chibo.demo",
 ]

@@ -44,3 +44,35 @@ def strip_tones(text: str) -> str:
     """Remove tone marks only, keeping letter-forming marks (ă â ê ô ơ ư)."""
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+
+
+def split_full_name(full: str) -> tuple[str, str, str]:
+    """(họ, tên đệm, tên) from a full name (R-TXT-03): first word, middle words, last word.
+
+    "Nguyễn Thị Minh Anh" gives ("Nguyễn", "Thị Minh", "Anh"); a single word is the tên,
+    ("", "", "Anh"). Compound family names ("Tôn Nữ", "Âu Dương") are not guessed: the user
+    corrects the split, as R-TXT-03 asks.
+    """
+    words = nfc(full).split()
+    if not words:
+        return ("", "", "")
+    if len(words) == 1:
+        return ("", "", words[0])
+    return (words[0], " ".join(words[1:-1]), words[-1])
+
+
+def join_name(ho: str, ten_dem: str, ten: str) -> str:
+    """The full name from its parts (R-TXT-03), NFC, single-spaced, empty parts skipped."""
+    return " ".join(part for part in (nfc(ho), nfc(ten_dem), nfc(ten)) if part)
+
+
+def name_sort_key(ho: str, ten_dem: str, ten: str) -> bytes:
+    """Key for the official order of people: Tên, then Tên đệm, then Họ (R-TXT-03, R-TXT-04).
+
+    The ICU keys of the three parts, concatenated. Each ICU key ends with its only 0x00
+    byte, which sorts below every other byte: where one part's key is a prefix of the
+    other's, the 0x00 decides as ICU would, and a later part is only reached when the
+    earlier parts are equal. So plain byte comparison, as a database does on a bytea or BLOB
+    column, gives the order of the tuple of the three keys.
+    """
+    return sort_key(ten) + sort_key(ten_dem) + sort_key(ho)

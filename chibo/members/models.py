@@ -1,0 +1,434 @@
+"""People, party life, cell membership, police service and leadership (R-MEM-*, R-POL-*,
+R-ORG-04..06, R-TXT-03..09).
+
+What changes over time is kept in validity intervals (``chibo.lib.validity``); what happens
+once is a date on ``PartyRecord``. Status, party age and probation end are derived from
+those dates and the day asked about, never typed. Changes go through
+``chibo.members.operations``.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from chibo.lib import vndates, vntext
+from chibo.lib.validity import Validity, interval_constraint, valid_on
+from chibo.orgs.models import Organization
+
+PROBATION_MONTHS = 12  # R-MEM-04
+RECOGNITION_WINDOW_WORKING_DAYS = 30  # R-MEM-05
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "Nam"
+    FEMALE = "F", "Nữ"
+
+
+class PersonQuerySet(models.QuerySet):
+    def search(self, text: str, prefix: str = ""):
+        """Names matching ``text`` whatever the case, tones or tone placement (R-TXT-05)."""
+        key = vntext.search_key(text)
+        if not key:
+            return self
+        query = Q()
+        for word in key.split():
+            query &= Q(**{f"{prefix}search_key__contains": word})
+        return self.filter(query)
+
+
+class Person(models.Model):
+    """Anyone the system records: party member, police officer, committee member."""
+
+    ho = models.CharField("họ", max_length=50, blank=True, default="")
+    ten_dem = models.CharField("tên đệm", max_length=100, blank=True, default="")
+    ten = models.CharField("tên", max_length=50)
+    # Keys kept for search and for ordering in SQL; set only by ``set_name``.
+    search_key = models.CharField(max_length=220, editable=False, default="")
+    sort_key = models.BinaryField(editable=False, default=b"")
+    gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    ethnicity = models.CharField("dân tộc", max_length=50, default="Kinh", blank=True)
+    home_town = models.CharField("quê quán", max_length=200, blank=True, default="")
+    cccd = models.CharField("số CCCD", max_length=12, unique=True, null=True, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True, default="")
+    registered_by = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="đơn vị nhập hồ sơ",
+    )
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "người"
+        verbose_name_plural = "người"
+        indexes = [models.Index(fields=["sort_key"], name="person_sort")]
+        constraints = [models.CheckConstraint(condition=~Q(ten=""), name="person_has_ten")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return vntext.join_name(self.ho, self.ten_dem, self.ten)
+
+    def set_name(self, ho: str, ten_dem: str, ten: str) -> None:
+        """Store the three parts in NFC and refresh the search and sort keys (R-TXT-03..05)."""
+        self.ho, self.ten_dem, self.ten = vntext.nfc(ho), vntext.nfc(ten_dem), vntext.nfc(ten)
+        self.search_key = vntext.search_key(self.full_name)
+        self.sort_key = vntext.name_sort_key(self.ho, self.ten_dem, self.ten)
+
+
+class EndReason(models.TextChoices):
+    """How party membership ends (R-MEM-12..14)."""
+
+    REMOVED = "removed", "Xóa tên"
+    EXPELLED = "expelled", "Khai trừ"
+    RESIGNED = "resigned", "Cho ra khỏi Đảng"
+    DIED = "died", "Từ trần"
+
+
+class Status(models.TextChoices):
+    OFFICIAL = "official", "Chính thức"
+    PROBATIONARY = "probationary", "Dự bị"
+    NOT_MEMBER = "none", "Chưa là đảng viên"
+    ENDED = "ended", "Không còn là đảng viên"
+
+
+def member_on(on: dt.date, prefix: str = "party__") -> Q:
+    """Q for people who are party members on ``on``: admitted and not gone."""
+    return Q(**{f"{prefix}ceremony_date__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})
+    )
+
+
+def official_on(on: dt.date, prefix: str = "party__") -> Q:
+    return member_on(on, prefix) & Q(**{f"{prefix}official_date__lte": on})
+
+
+class PartyRecord(models.Model):
+    """The dated facts of one person's party life.
+
+    * ``decision_date`` — admission decision; party age counts from it (R-MEM-07);
+    * ``ceremony_date`` — admission ceremony; probation runs 12 months from it (R-MEM-04);
+    * ``official_date`` — set at recognition, always equal to the end of probation (R-MEM-06);
+    * ``ended_on`` / ``end_reason`` — removal, expulsion, leaving, death (R-MEM-12..14).
+    """
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, related_name="party"
+    )
+    decision_date = models.DateField("ngày quyết định kết nạp")
+    decision_no = models.CharField("số quyết định kết nạp", max_length=50, blank=True, default="")
+    ceremony_date = models.DateField("ngày lễ kết nạp")
+    official_date = models.DateField("ngày chính thức", null=True, blank=True)
+    recognition_decided_on = models.DateField(
+        "ngày xét công nhận chính thức", null=True, blank=True
+    )
+    recognition_decision_no = models.CharField(
+        "số quyết định công nhận chính thức", max_length=50, blank=True, default=""
+    )
+    ended_on = models.DateField("ngày ra khỏi Đảng", null=True, blank=True)
+    end_reason = models.CharField("lý do", max_length=16, choices=EndReason.choices, blank=True)
+    end_decision_no = models.CharField("số quyết định", max_length=50, blank=True, default="")
+
+    class Meta:
+        verbose_name = "hồ sơ đảng viên"
+        verbose_name_plural = "hồ sơ đảng viên"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ceremony_date__gte=models.F("decision_date")),
+                name="party_ceremony_after_decision",
+                violation_error_message="Lễ kết nạp không thể trước ngày quyết định kết nạp.",
+            ),
+            models.CheckConstraint(
+                condition=Q(official_date__isnull=True)
+                | Q(official_date__gt=models.F("ceremony_date")),
+                name="party_official_after_ceremony",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="")
+                | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
+                name="party_end_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["ceremony_date", "ended_on"], name="party_member_on")]
+
+    def __str__(self) -> str:
+        return f"Hồ sơ đảng viên #{self.pk}"
+
+    @property
+    def probation_end(self) -> dt.date:
+        """R-MEM-04: 12 months from the ceremony, not from the decision."""
+        return vndates.add_months(self.ceremony_date, PROBATION_MONTHS)
+
+    @property
+    def recognition_deadline(self) -> dt.date:
+        """R-MEM-05: the cell proposes recognition within 30 working days after probation."""
+        return vndates.add_working_days(self.probation_end, RECOGNITION_WINDOW_WORKING_DAYS)
+
+    def status_on(self, on: dt.date) -> Status:
+        if self.ended_on is not None and self.ended_on <= on:
+            return Status.ENDED
+        if on < self.ceremony_date:
+            return Status.NOT_MEMBER
+        if self.official_date is not None and self.official_date <= on:
+            return Status.OFFICIAL
+        return Status.PROBATIONARY
+
+    def party_age_on(self, on: dt.date) -> int | None:
+        """Whole years of party age on ``on`` (R-MEM-07): from the decision, once official."""
+        if self.status_on(on) != Status.OFFICIAL:
+            return None
+        return vndates.age_on(self.decision_date, on)
+
+
+class Exemption(Validity):
+    """Exemption from work and party activity (R-MEM-11); still counted in đảng số (R-ORG-04)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="exemptions")
+    reason = models.CharField("lý do", max_length=200)
+
+    class Meta:
+        verbose_name = "miễn công tác và sinh hoạt"
+        verbose_name_plural = "miễn công tác và sinh hoạt"
+        constraints = [interval_constraint("exemption_interval")]
+
+    def __str__(self) -> str:
+        return f"Miễn sinh hoạt #{self.person_id}"
+
+
+class MembershipKind(models.TextChoices):
+    OFFICIAL = "official", "Sinh hoạt chính thức"
+    TEMPORARY = "temporary", "Sinh hoạt tạm thời"
+
+
+class Reason(models.TextChoices):
+    """Why a membership or a police assignment began or ended."""
+
+    INITIAL = "initial", "Nhập hồ sơ"
+    ADMISSION = "admission", "Kết nạp"
+    TRANSFER = "transfer", "Chuyển sinh hoạt"
+    REORGANIZATION = "reorganization", "Sắp xếp tổ chức"
+    TEMPORARY_END = "temporary_end", "Hết thời hạn sinh hoạt tạm thời"
+    PARTY_END = "party_end", "Ra khỏi Đảng"
+    DEATH = "death", "Từ trần"
+    SERVICE = "service", "Điều động công tác"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on(self, on: dt.date):
+        return self.filter(valid_on(on))
+
+    def counted_on(self, on: dt.date):
+        """Đảng số of a cell on ``on``: official memberships of people who are members then.
+
+        Temporary members are outside it (R-MEM-10); exempt members inside (R-ORG-04).
+        """
+        return self.on(on).filter(member_on(on, "person__party__"), kind=MembershipKind.OFFICIAL)
+
+
+class Membership(Validity):
+    """A person's party activity in a cell over an interval (R-MEM-09, R-MEM-10)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    cell = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name="chi bộ"
+    )
+    kind = models.CharField("hình thức", max_length=16, choices=MembershipKind.choices)
+    reason_in = models.CharField("lý do bắt đầu", max_length=20, choices=Reason.choices)
+    reason_out = models.CharField(
+        "lý do kết thúc", max_length=20, choices=Reason.choices, blank=True, default=""
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sinh hoạt đảng"
+        verbose_name_plural = "sinh hoạt đảng"
+        constraints = [interval_constraint("membership_interval")]
+        indexes = [
+            models.Index(fields=["cell", "valid_from", "valid_to"], name="membership_cell"),
+            models.Index(fields=["person", "valid_from"], name="membership_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sinh hoạt #{self.person_id} tại #{self.cell_id}"
+
+
+class Transfer(models.Model):
+    """Sending a member's party activity to another cell (R-MEM-09, R-MEM-10).
+
+    The sending side records it; the receiving side records the day the member presented
+    the letter (``received_on``). Until then the transfer is pending.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField("hình thức", max_length=16, choices=MembershipKind.choices)
+    from_cell = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="chi bộ chuyển đi"
+    )
+    to_cell = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+        null=True,
+        blank=True,
+        verbose_name="chi bộ nhận",
+    )
+    to_outside = models.CharField("nơi nhận ngoài hệ thống", max_length=200, blank=True, default="")
+    sent_on = models.DateField("ngày chuyển đi")
+    until = models.DateField("sinh hoạt tạm thời đến ngày", null=True, blank=True)
+    received_on = models.DateField("ngày tiếp nhận", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=200, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chuyển sinh hoạt đảng"
+        verbose_name_plural = "chuyển sinh hoạt đảng"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_cell__isnull=True) | ~Q(to_cell=models.F("from_cell")),
+                name="transfer_not_to_same_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(received_on__gte=models.F("sent_on")),
+                name="transfer_received_after_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chuyển sinh hoạt #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.to_cell_id is not None and self.received_on is None
+
+    @property
+    def letter_deadline(self) -> dt.date:
+        """R-MEM-09: the letter is presented within 30 working days of sending."""
+        return vndates.add_working_days(self.sent_on, 30)
+
+
+class Rank(models.IntegerChoices):
+    """CAND ranks, lowest to highest (R-TXT-07); the value is the order."""
+
+    BINH_NHI = 1, "Binh nhì"
+    BINH_NHAT = 2, "Binh nhất"
+    HA_SI = 3, "Hạ sĩ"
+    TRUNG_SI = 4, "Trung sĩ"
+    THUONG_SI = 5, "Thượng sĩ"
+    THIEU_UY = 6, "Thiếu úy"
+    TRUNG_UY = 7, "Trung úy"
+    THUONG_UY = 8, "Thượng úy"
+    DAI_UY = 9, "Đại úy"
+    THIEU_TA = 10, "Thiếu tá"
+    TRUNG_TA = 11, "Trung tá"
+    THUONG_TA = 12, "Thượng tá"
+    DAI_TA = 13, "Đại tá"
+    THIEU_TUONG = 14, "Thiếu tướng"
+    TRUNG_TUONG = 15, "Trung tướng"
+    THUONG_TUONG = 16, "Thượng tướng"
+    DAI_TUONG = 17, "Đại tướng"
+
+
+class PolicePosition(models.TextChoices):
+    """Posts in a commune police unit (R-TXT-09)."""
+
+    CHIEF = "chief", "Trưởng Công an xã"
+    DEPUTY = "deputy", "Phó Trưởng Công an xã"
+    OFFICER = "officer", "Cán bộ, chiến sĩ"
+
+
+class PoliceService(Validity):
+    """A regular officer's post in the police unit whose party cell is ``cell`` (R-POL-02)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="police_service")
+    cell = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="police_service",
+        verbose_name="đơn vị (chi bộ Công an)",
+    )
+    position = models.CharField("chức vụ", max_length=16, choices=PolicePosition.choices)
+    reason_in = models.CharField(
+        "lý do", max_length=20, choices=Reason.choices, default=Reason.SERVICE
+    )
+
+    class Meta:
+        verbose_name = "công tác Công an"
+        verbose_name_plural = "công tác Công an"
+        constraints = [interval_constraint("police_service_interval")]
+        indexes = [models.Index(fields=["cell", "valid_from", "valid_to"], name="police_cell")]
+
+    def __str__(self) -> str:
+        return f"Công tác #{self.person_id} tại #{self.cell_id}"
+
+
+class RankHolding(Validity):
+    """A rank held over an interval; a promotion closes one row and opens the next."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ranks")
+    rank = models.PositiveSmallIntegerField("cấp bậc hàm", choices=Rank.choices)
+
+    class Meta:
+        verbose_name = "cấp bậc hàm"
+        verbose_name_plural = "cấp bậc hàm"
+        constraints = [interval_constraint("rank_interval")]
+        indexes = [models.Index(fields=["person", "valid_from"], name="rank_person")]
+
+    def __str__(self) -> str:
+        return self.get_rank_display()
+
+
+class Role(models.TextChoices):
+    """Leadership posts in a cell and in a commune committee (R-ORG-04, R-ORG-05)."""
+
+    SECRETARY = "secretary", "Bí thư"
+    DEPUTY = "deputy", "Phó Bí thư"
+    CELL_COMMITTEE = "cell_committee", "Chi ủy viên"
+    STANDING = "standing", "Ủy viên Ban Thường vụ"
+    COMMITTEE = "committee", "Ủy viên Ban Chấp hành"
+
+
+class Position(Validity):
+    """A leadership post held over an interval, within a term (R-ORG-04..06)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="positions", verbose_name="tổ chức"
+    )
+    role = models.CharField("chức vụ", max_length=16, choices=Role.choices)
+    term = models.CharField("nhiệm kỳ", max_length=20, blank=True, default="")
+    appointed = models.BooleanField(
+        "do cấp trên chỉ định", default=False, help_text="Không qua bầu cử (R-ORG-05)."
+    )
+    government_post = models.CharField(
+        "chức vụ chính quyền kiêm nhiệm",
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Ví dụ: Chủ tịch UBND xã (F-6).",
+    )
+
+    class Meta:
+        verbose_name = "chức vụ đảng"
+        verbose_name_plural = "chức vụ đảng"
+        constraints = [interval_constraint("position_interval")]
+        indexes = [
+            models.Index(fields=["organization", "valid_from", "valid_to"], name="position_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+def exempt_on(on: dt.date) -> Exists:
+    return Exists(Exemption.objects.filter(valid_on(on), person=OuterRef("person_id")))

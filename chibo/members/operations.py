@@ -1,0 +1,467 @@
+"""Workflows of party life, police service and leadership; each one transaction.
+
+Every function is keyword-only, validates before it writes and raises ``ValidationError``
+with a Vietnamese message keyed by form field where one applies. Intervals follow
+``chibo.lib.validity``.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from chibo.lib import cccd as cccd_lib
+from chibo.lib import vndates, vntext
+from chibo.lib.validity import valid_on
+from chibo.members.models import (
+    EndReason,
+    Exemption,
+    Membership,
+    MembershipKind,
+    PartyRecord,
+    Person,
+    PoliceService,
+    Position,
+    RankHolding,
+    Reason,
+    Status,
+    Transfer,
+)
+from chibo.orgs.models import Kind, Organization
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _close(rows, on: dt.date, **fields) -> None:
+    """End rows at ``on``; a row that would end on its first day never held, so it goes."""
+    for row in rows:
+        if row.valid_from >= on:
+            row.delete()
+            continue
+        row.valid_to = on
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save()
+
+
+def _cell_on(cell: Organization, on: dt.date, field: str) -> None:
+    version = cell.version_on(on)
+    if version is None or not Kind(version.kind).is_cell:
+        raise ValidationError({field: f"Chi bộ được chọn không hoạt động vào ngày {_d(on)}."})
+
+
+@dataclass
+class PersonData:
+    ho: str
+    ten_dem: str
+    ten: str
+    gender: str
+    birth_date: dt.date | None = None
+    ethnicity: str = "Kinh"
+    home_town: str = ""
+    cccd: str | None = None
+    phone: str = ""
+
+
+def _fill(person: Person, data: PersonData) -> None:
+    person.set_name(data.ho, data.ten_dem, data.ten)
+    person.gender = data.gender
+    person.birth_date = data.birth_date
+    person.ethnicity = vntext.nfc(data.ethnicity)
+    person.home_town = vntext.nfc(data.home_town)
+    person.cccd = cccd_lib.normalize(data.cccd) if data.cccd else None
+    person.phone = vntext.nfc(data.phone)
+
+
+def _save_person(person: Person) -> None:
+    if person.cccd and Person.objects.filter(cccd=person.cccd).exclude(pk=person.pk).exists():
+        raise ValidationError({"cccd": "Số CCCD này đã có trong hệ thống."})
+    person.full_clean(exclude=["registered_by", "cccd"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise ValidationError({"cccd": "Số CCCD này đã có trong hệ thống."}) from None
+
+
+@transaction.atomic
+def add_person(*, data: PersonData, registered_by: Organization, by) -> Person:
+    """Record a person (not yet a party member, or before their history is entered)."""
+    person = Person(registered_by=registered_by)
+    _fill(person, data)
+    _save_person(person)
+    return person
+
+
+@transaction.atomic
+def update_person(*, person: Person, data: PersonData, by) -> Person:
+    _fill(person, data)
+    _save_person(person)
+    return person
+
+
+def admission_warnings(person: Person, decision_date: dt.date, ceremony_date: dt.date) -> list[str]:
+    """Facts that need a confirmation, not a refusal (R-MEM-01, R-MEM-03)."""
+    warnings = []
+    if person.birth_date:
+        months = vndates.months_between(person.birth_date, decision_date)
+        if months < 18 * 12 or months > 60 * 12:
+            warnings.append(
+                f"Tuổi khi kết nạp là {months // 12} tuổi {months % 12} tháng, ngoài khoảng "
+                "18–60 tuổi (R-MEM-01); trên 60 tuổi phải do cấp ủy cấp tỉnh quyết định."
+            )
+    deadline = vndates.add_working_days(decision_date, 30)
+    if ceremony_date > deadline:
+        warnings.append(
+            f"Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định (hạn {_d(deadline)}; "
+            "R-MEM-03); cần có ý kiến của cấp ủy cấp trên trực tiếp."
+        )
+    return warnings
+
+
+def _new_record(
+    person: Person, decision_date: dt.date, ceremony_date: dt.date, decision_no: str
+) -> PartyRecord:
+    if hasattr(person, "party"):
+        raise ValidationError("Người này đã có hồ sơ đảng viên; không thể kết nạp lại (R-MEM-14).")
+    if ceremony_date < decision_date:
+        raise ValidationError(
+            {"ceremony_date": "Lễ kết nạp không thể trước ngày quyết định kết nạp."}
+        )
+    return PartyRecord.objects.create(
+        person=person,
+        decision_date=decision_date,
+        decision_no=vntext.nfc(decision_no),
+        ceremony_date=ceremony_date,
+    )
+
+
+@transaction.atomic
+def admit(
+    *,
+    person: Person,
+    cell: Organization,
+    decision_date: dt.date,
+    ceremony_date: dt.date,
+    decision_no: str = "",
+    by,
+) -> PartyRecord:
+    """Kết nạp: the decision, the ceremony, and party activity in ``cell`` from the ceremony."""
+    _cell_on(cell, ceremony_date, "cell")
+    record = _new_record(person, decision_date, ceremony_date, decision_no)
+    Membership.objects.create(
+        person=person,
+        cell=cell,
+        kind=MembershipKind.OFFICIAL,
+        valid_from=ceremony_date,
+        reason_in=Reason.ADMISSION,
+    )
+    return record
+
+
+@transaction.atomic
+def record_existing_member(
+    *,
+    person: Person,
+    cell: Organization,
+    since: dt.date,
+    decision_date: dt.date,
+    ceremony_date: dt.date,
+    official: bool,
+    decision_no: str = "",
+    by,
+) -> PartyRecord:
+    """Enter a member admitted before the system was used, active in ``cell`` from ``since``.
+
+    ``official`` records recognition at the end of probation (R-MEM-06).
+    """
+    if since < ceremony_date:
+        raise ValidationError({"since": "Ngày bắt đầu sinh hoạt không thể trước lễ kết nạp."})
+    _cell_on(cell, since, "cell")
+    record = _new_record(person, decision_date, ceremony_date, decision_no)
+    if official:
+        record.official_date = record.probation_end
+        record.save(update_fields=["official_date"])
+    Membership.objects.create(
+        person=person,
+        cell=cell,
+        kind=MembershipKind.OFFICIAL,
+        valid_from=since,
+        reason_in=Reason.INITIAL,
+    )
+    return record
+
+
+@transaction.atomic
+def recognize(*, person: Person, decided_on: dt.date, decision_no: str = "", by) -> PartyRecord:
+    """Chuyển chính thức: official from the end of probation, whenever decided (R-MEM-06)."""
+    record = getattr(person, "party", None)
+    if record is None or record.ended_on is not None:
+        raise ValidationError("Người này không phải đảng viên dự bị.")
+    if record.official_date is not None:
+        raise ValidationError(
+            f"Đảng viên đã được công nhận chính thức từ ngày {_d(record.official_date)}."
+        )
+    if decided_on < record.probation_end:
+        raise ValidationError(
+            {
+                "decided_on": "Chưa hết 12 tháng dự bị (đến ngày "
+                f"{_d(record.probation_end)}, R-MEM-04); chưa thể xét công nhận chính thức."
+            }
+        )
+    record.official_date = record.probation_end
+    record.recognition_decided_on = decided_on
+    record.recognition_decision_no = vntext.nfc(decision_no)
+    record.save()
+    return record
+
+
+def _membership_on(person: Person, on: dt.date, kind: str, field: str) -> Membership:
+    membership = person.memberships.filter(valid_on(on), kind=kind).first()
+    if membership is None:
+        label = "chính thức" if kind == MembershipKind.OFFICIAL else "tạm thời"
+        raise ValidationError(
+            {field: f"Vào ngày {_d(on)} người này không sinh hoạt {label} ở chi bộ nào."}
+        )
+    return membership
+
+
+@transaction.atomic
+def transfer(
+    *,
+    person: Person,
+    kind: str,
+    on: dt.date,
+    to_cell: Organization | None = None,
+    to_outside: str = "",
+    until: dt.date | None = None,
+    received_on: dt.date | None = None,
+    reason: str = "",
+    by,
+) -> Transfer:
+    """Chuyển sinh hoạt (R-MEM-09 official, R-MEM-10 temporary), sending side.
+
+    Official: activity in the home cell ends on ``on``. Temporary: the member stays in the
+    home cell's đảng số and is active, outside it, in ``to_cell`` until ``until``.
+    If ``received_on`` is given, the receiving side is recorded at once.
+    """
+    record = getattr(person, "party", None)
+    if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
+        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
+    home = _membership_on(person, on, MembershipKind.OFFICIAL, "on")
+    if to_cell is None and not vntext.nfc(to_outside):
+        raise ValidationError({"to_cell": "Hãy chọn chi bộ nhận hoặc ghi nơi nhận."})
+    if to_cell is not None and to_cell.pk == home.cell_id:
+        raise ValidationError(
+            {"to_cell": "Chi bộ nhận trùng với chi bộ đang sinh hoạt; không thể chuyển."}
+        )
+    if kind == MembershipKind.TEMPORARY:
+        if to_cell is None:
+            raise ValidationError({"to_cell": "Sinh hoạt tạm thời phải chọn chi bộ nhận."})
+        if until is None or until <= on:
+            raise ValidationError(
+                {"until": "Hãy ghi thời hạn sinh hoạt tạm thời (sau ngày chuyển)."}
+            )
+    elif kind != MembershipKind.OFFICIAL:
+        raise ValidationError({"kind": "Hình thức chuyển sinh hoạt không hợp lệ."})
+    if kind == MembershipKind.OFFICIAL:
+        _close([home], on, reason_out=Reason.TRANSFER)
+    move = Transfer.objects.create(
+        person=person,
+        kind=kind,
+        from_cell_id=home.cell_id,
+        to_cell=to_cell,
+        to_outside=vntext.nfc(to_outside),
+        sent_on=on,
+        until=until,
+        reason=vntext.nfc(reason),
+        created_by=by,
+    )
+    if received_on is not None and to_cell is not None:
+        receive(transfer=move, on=received_on, by=by)
+    return move
+
+
+@transaction.atomic
+def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
+    """The receiving cell records the day the member presented the letter."""
+    if not transfer.is_pending:
+        raise ValidationError(
+            "Việc chuyển sinh hoạt này đã được tiếp nhận hoặc không có chi bộ nhận."
+        )
+    if on < transfer.sent_on:
+        raise ValidationError({"on": "Ngày tiếp nhận không thể trước ngày chuyển đi."})
+    if transfer.until is not None and on >= transfer.until:
+        raise ValidationError({"on": "Ngày tiếp nhận đã quá thời hạn sinh hoạt tạm thời."})
+    _cell_on(transfer.to_cell, on, "on")
+    transfer.received_on = on
+    transfer.save(update_fields=["received_on"])
+    return Membership.objects.create(
+        person=transfer.person,
+        cell=transfer.to_cell,
+        kind=transfer.kind,
+        valid_from=on,
+        valid_to=transfer.until,
+        reason_in=Reason.TRANSFER,
+        reason_out=Reason.TEMPORARY_END if transfer.until else "",
+    )
+
+
+@transaction.atomic
+def exempt(*, person: Person, on: dt.date, reason: str, by) -> Exemption:
+    """Miễn công tác và sinh hoạt đảng (R-MEM-11), decided by the cell."""
+    record = getattr(person, "party", None)
+    if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
+        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
+    if person.exemptions.filter(valid_on(on)).exists():
+        raise ValidationError({"on": "Đảng viên đang được miễn sinh hoạt vào ngày này."})
+    reason = vntext.nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": "Hãy ghi lý do miễn sinh hoạt."})
+    return Exemption.objects.create(person=person, valid_from=on, reason=reason)
+
+
+@transaction.atomic
+def end_exemption(*, person: Person, on: dt.date, by) -> Exemption:
+    current = person.exemptions.filter(valid_on(on)).first()
+    if current is None:
+        raise ValidationError({"on": "Vào ngày này đảng viên không được miễn sinh hoạt."})
+    _close([current], on)
+    return current
+
+
+@transaction.atomic
+def end_party_membership(
+    *, person: Person, on: dt.date, reason: str, decision_no: str = "", by
+) -> PartyRecord:
+    """Xóa tên, khai trừ, cho ra khỏi Đảng, từ trần (R-MEM-12..14)."""
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "Lý do không hợp lệ."})
+    record = getattr(person, "party", None)
+    if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
+        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
+    if person.memberships.filter(valid_from__gt=on).exists():
+        raise ValidationError(
+            {"on": "Có sinh hoạt đảng được ghi sau ngày này; hãy kiểm tra lại ngày."}
+        )
+    out = Reason.DEATH if reason == EndReason.DIED else Reason.PARTY_END
+    _close(person.memberships.filter(valid_on(on)), on, reason_out=out)
+    _close(person.positions.filter(valid_on(on)), on)
+    _close(person.exemptions.filter(valid_on(on)), on)
+    record.ended_on = on
+    record.end_reason = reason
+    record.end_decision_no = vntext.nfc(decision_no)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def record_death(*, person: Person, on: dt.date, by) -> None:
+    """Từ trần: ends party membership (if any), posts and police service."""
+    record = getattr(person, "party", None)
+    if record is not None and record.status_on(on) not in {Status.NOT_MEMBER, Status.ENDED}:
+        end_party_membership(person=person, on=on, reason=EndReason.DIED, by=by)
+    _close(person.police_service.filter(valid_on(on)), on)
+    _close(person.ranks.filter(valid_on(on)), on)
+    _close(person.positions.filter(valid_on(on)), on)
+
+
+@transaction.atomic
+def appoint(
+    *,
+    person: Person,
+    organization: Organization,
+    role: str,
+    on: dt.date,
+    term: str = "",
+    appointed: bool = False,
+    government_post: str = "",
+    by,
+) -> Position:
+    """Bầu hoặc chỉ định một chức vụ đảng (R-ORG-04, R-ORG-05)."""
+    version = organization.version_on(on)
+    if version is None:
+        raise ValidationError({"on": f"Tổ chức không hoạt động vào ngày {_d(on)}."})
+    if person.positions.filter(valid_on(on), organization=organization, role=role).exists():
+        raise ValidationError({"role": "Người này đang giữ chức vụ này vào ngày đó."})
+    if Kind(version.kind).is_cell:
+        record = getattr(person, "party", None)
+        if record is None or record.status_on(on) not in {Status.OFFICIAL, Status.PROBATIONARY}:
+            raise ValidationError({"person": "Chức vụ trong chi bộ phải là đảng viên."})
+    return Position.objects.create(
+        person=person,
+        organization=organization,
+        role=role,
+        valid_from=on,
+        term=vntext.nfc(term),
+        appointed=appointed,
+        government_post=vntext.nfc(government_post),
+    )
+
+
+@transaction.atomic
+def end_position(*, position: Position, on: dt.date, by) -> Position:
+    if not position.holds_on(on) or on == position.valid_from:
+        raise ValidationError({"on": "Ngày thôi giữ chức vụ phải nằm trong thời gian giữ chức vụ."})
+    _close([position], on)
+    return position
+
+
+@transaction.atomic
+def set_police_service(
+    *,
+    person: Person,
+    on: dt.date,
+    cell: Organization | None,
+    position: str | None,
+    rank: int | None,
+    by,
+) -> None:
+    """From ``on``: post and unit (``cell`` None ends the service) and rank, if changed."""
+    current = person.police_service.filter(valid_on(on)).first()
+    if cell is not None:
+        _cell_on(cell, on, "cell")
+        if current is None or current.cell_id != cell.pk or current.position != position:
+            _close([current] if current else [], on)
+            PoliceService.objects.create(person=person, cell=cell, position=position, valid_from=on)
+    elif current is not None:
+        _close([current], on)
+    held = person.ranks.filter(valid_on(on)).first()
+    if rank is not None and (held is None or held.rank != rank):
+        _close([held] if held else [], on)
+        RankHolding.objects.create(person=person, rank=rank, valid_from=on)
+
+
+@transaction.atomic
+def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> None:
+    """After a merge, carry the cells' members and officers to the successor (R-GEO-03).
+
+    Posts end: the successor elects or is given its own leadership.
+    """
+    for membership in Membership.objects.filter(valid_on(on), cell__in=sources):
+        until = membership.valid_to
+        _close([membership], on, reason_out=Reason.REORGANIZATION)
+        Membership.objects.create(
+            person_id=membership.person_id,
+            cell=successor,
+            kind=membership.kind,
+            valid_from=on,
+            valid_to=until,
+            reason_in=Reason.REORGANIZATION,
+            reason_out=membership.reason_out if until else "",
+        )
+    for service in PoliceService.objects.filter(valid_on(on), cell__in=sources):
+        until = service.valid_to
+        _close([service], on)
+        PoliceService.objects.create(
+            person_id=service.person_id,
+            cell=successor,
+            position=service.position,
+            valid_from=on,
+            valid_to=until,
+            reason_in=Reason.REORGANIZATION,
+        )
+    _close(Position.objects.filter(valid_on(on), organization__in=sources), on)

@@ -1,0 +1,42 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from chibo.lib.vndates import DateParseError, parse_date
+from chibo.orgs.models import Organization
+from chibo.reports import stats
+
+
+class Command(BaseCommand):
+    help = "In số liệu tổng quan (như trang Tổng quan) tại một ngày, cho toàn hệ thống hoặc một tổ chức."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", required=True, help="Ngày xem, YYYY-MM-DD hoặc dd/mm/yyyy.")
+        parser.add_argument("--org", type=int, help="Mã (id) tổ chức; mặc định: toàn hệ thống.")
+        parser.add_argument("--json", action="store_true", help="In một đối tượng JSON.")
+
+    def handle(self, *args, **options):
+        try:
+            on = parse_date(options["as_of"])
+        except DateParseError as error:
+            raise CommandError(str(error)) from None
+        scope_ids = None
+        if options["org"] is not None:
+            if not Organization.objects.filter(pk=options["org"]).exists():
+                raise CommandError(f"Không có tổ chức mã {options['org']}.")
+            scope_ids = Organization.objects.subtree_ids(
+                [options["org"]], on, with_predecessors=True
+            )
+        overview = stats.compute(scope_ids=scope_ids, on=on)
+        if options["json"]:
+            self.stdout.write(json.dumps(overview.as_json(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"Số liệu ngày {on:%d/%m/%Y}")
+        for key, value in overview.figures.items():
+            self.stdout.write(f"  {key:<34} {value}")
+        for row in overview.cells:
+            self.stdout.write(
+                f"  {row.version.name}: {row.members} đảng viên ({row.probationary} dự bị)"
+            )
+            for warning in row.warnings:
+                self.stdout.write(f"    ! {warning}")

@@ -1,0 +1,202 @@
+"""The article's figures and the per-cell table, as of a date, for a scope (design §2.11).
+
+One function computes them for the overview page, ``chibo stats`` and ``/api/v1/stats``,
+so the three always agree. Queries: a fixed handful, whatever the number of cells.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from chibo.documents.models import WorkingRegulation
+from chibo.lib import vntext
+from chibo.members.models import (
+    Membership,
+    PoliceService,
+    Position,
+    Role,
+    member_on,
+    official_on,
+)
+from chibo.orgs.models import Kind, OrgVersion
+
+# R-ORG-01: a cell needs at least 3 official members.
+MIN_OFFICIAL = 3
+# R-ORG-04: from 9 official members a cell elects a chi ủy, of at most 7 members.
+COMMITTEE_FROM = 9
+COMMITTEE_MAX = 7
+
+KEYS = [
+    "commune_committees",
+    "police_cells",
+    "members",
+    "official_members",
+    "probationary_members",
+    "cells_with_secretary_and_deputy",
+    "cells_with_secretary_only",
+    "cells_with_committee",
+    "cells_without_secretary",
+    "regular_officers",
+    "regular_officers_party_members",
+    "cells_with_working_regulations",
+]
+
+
+@dataclass
+class CellRow:
+    version: OrgVersion
+    members: int = 0
+    official: int = 0
+    probationary: int = 0
+    secretaries: list[str] = field(default_factory=list)
+    deputies: list[str] = field(default_factory=list)
+    committee: set[int] = field(default_factory=set)
+    regulation: str = ""
+    officers: int = 0
+    officers_members: int = 0
+    officers_not_members: list[str] = field(default_factory=list)
+
+    @property
+    def organization_id(self) -> int:
+        return self.version.organization_id
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings, never blocks (R-ORG-01, R-ORG-04, R-POL-02, F-7)."""
+        found = []
+        if self.official < MIN_OFFICIAL:
+            found.append(f"Dưới {MIN_OFFICIAL} đảng viên chính thức (R-ORG-01).")
+        if not self.secretaries:
+            found.append("Chưa có Bí thư chi bộ.")
+        if self.official >= COMMITTEE_FROM and not self.committee:
+            found.append(
+                f"Có {self.official} đảng viên chính thức (từ {COMMITTEE_FROM} trở lên) nhưng "
+                "chưa có chi ủy (R-ORG-04)."
+            )
+        if self.official < COMMITTEE_FROM and len(self.deputies) > 1:
+            found.append(
+                f"Dưới {COMMITTEE_FROM} đảng viên chính thức nhưng có {len(self.deputies)} "
+                "Phó Bí thư (R-ORG-04)."
+            )
+        if len(self.committee) > COMMITTEE_MAX:
+            found.append(f"Chi ủy có {len(self.committee)} người, quá {COMMITTEE_MAX} (R-ORG-04).")
+        if not self.regulation:
+            found.append("Chưa có quy chế làm việc còn hiệu lực (F-7).")
+        if self.officers_not_members:
+            found.append(
+                f"{len(self.officers_not_members)} cán bộ chính quy chưa là đảng viên "
+                f"(R-POL-02): {', '.join(self.officers_not_members)}."
+            )
+        return found
+
+
+@dataclass
+class Overview:
+    as_of: dt.date
+    figures: dict[str, int]
+    cells: list[CellRow]
+
+    def as_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), **self.figures}
+
+
+def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
+    """Figures for the organizations in ``scope_ids`` (``None``: everything) on ``on``."""
+    versions = OrgVersion.objects.on(on).select_related("organization")
+    if scope_ids is not None:
+        versions = versions.filter(organization_id__in=scope_ids)
+    communes = 0
+    rows: dict[int, CellRow] = {}
+    for version in versions:
+        kind = Kind(version.kind)
+        if kind.is_cell and version.organization.is_police:
+            rows[version.organization_id] = CellRow(version)
+        elif kind == Kind.GRASSROOTS_COMMITTEE and not version.organization.is_police:
+            communes += 1
+    cell_ids = list(rows)
+
+    counts = (
+        Membership.objects.counted_on(on)
+        .filter(cell_id__in=cell_ids)
+        .values("cell_id")
+        .annotate(
+            members=Count("person_id", distinct=True),
+            official=Count("person_id", filter=official_on(on, "person__party__"), distinct=True),
+        )
+    )
+    for item in counts:
+        row = rows[item["cell_id"]]
+        row.members, row.official = item["members"], item["official"]
+        row.probationary = row.members - row.official
+
+    positions = (
+        Position.objects.on(on)
+        .filter(organization_id__in=cell_ids)
+        .select_related("person")
+        .order_by("person__sort_key")
+    )
+    for position in positions:
+        row = rows[position.organization_id]
+        if position.role == Role.SECRETARY:
+            row.secretaries.append(position.person.full_name)
+        elif position.role == Role.DEPUTY:
+            row.deputies.append(position.person.full_name)
+        if position.role == Role.CELL_COMMITTEE:
+            row.committee.add(position.person_id)
+    for row in rows.values():
+        if row.committee:  # with a chi ủy, Bí thư and Phó Bí thư sit on it
+            row.committee.update(
+                p.person_id
+                for p in positions
+                if p.organization_id == row.organization_id
+                and p.role in {Role.SECRETARY, Role.DEPUTY}
+            )
+
+    regulations = (
+        WorkingRegulation.objects.in_force_on(on)
+        .filter(cell_id__in=cell_ids)
+        .order_by("issued_on")
+        .values_list("cell_id", "number")
+    )
+    for cell_id, number in regulations:
+        rows[cell_id].regulation = number
+
+    officers = (
+        PoliceService.objects.on(on)
+        .filter(cell_id__in=cell_ids)
+        .annotate(is_member=Count("person__party", filter=member_on(on, "person__party__")))
+        .select_related("person")
+        .order_by("person__sort_key")
+    )
+    officer_ids, member_officer_ids = set(), set()
+    for service in officers:
+        row = rows[service.cell_id]
+        row.officers += 1
+        officer_ids.add(service.person_id)
+        if service.is_member:
+            row.officers_members += 1
+            member_officer_ids.add(service.person_id)
+        else:
+            row.officers_not_members.append(service.person.full_name)
+
+    cells = sorted(rows.values(), key=lambda r: vntext.sort_key(r.version.name))
+    figures = {
+        "commune_committees": communes,
+        "police_cells": len(cells),
+        "members": sum(r.members for r in cells),
+        "official_members": sum(r.official for r in cells),
+        "probationary_members": sum(r.probationary for r in cells),
+        "cells_with_secretary_and_deputy": sum(1 for r in cells if r.secretaries and r.deputies),
+        "cells_with_secretary_only": sum(1 for r in cells if r.secretaries and not r.deputies),
+        "cells_with_committee": sum(1 for r in cells if r.committee),
+        "cells_without_secretary": sum(1 for r in cells if not r.secretaries),
+        "regular_officers": len(officer_ids),
+        "regular_officers_party_members": len(member_officer_ids),
+        "cells_with_working_regulations": sum(1 for r in cells if r.regulation),
+    }
+    return Overview(as_of=on, figures=figures, cells=cells)
+
+
+def cells_with_warnings(overview: Overview) -> int:
+    return sum(1 for row in overview.cells if row.warnings)
