@@ -76,4 +76,4 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page.get_by_label("Tên đăng nhập").fill(username)
         self.page.get_by_label("Mật khẩu").fill(password)
         self.page.get_by_role("button", name="Đăng nhập").click()
-        self.page.wait_for_url("**/orgs/**")
+        self.page.wait_for_url("**/overview/**")

@@ -20,7 +20,7 @@ class MigrationsTests(TestCase):
 class PagesTests(ChiboTestCase):
     def test_home_redirects_to_the_tree(self):
         self.login(self.viewer)
-        self.assertRedirects(self.client.get("/"), "/orgs/")
+        self.assertRedirects(self.client.get("/"), "/overview/")
         self.assertEqual(self.client.post("/").status_code, 405)
 
     def test_assets_are_served_locally(self):

@@ -8,7 +8,7 @@ from chibo.lib.params import InvalidParam
 
 @require_GET
 def home(request):
-    return redirect("orgs:tree")
+    return redirect("reports:overview")
 
 
 def bad_request(request, exception=None):

@@ -130,3 +130,55 @@ def require_any(user, on: dt.date, capability: Capability) -> Scope:
 def can_create_root(user) -> bool:
     """Only a superuser adds an organization with no superior (a new province)."""
     return user.is_authenticated and user.is_superuser
+
+
+def _person_affiliations(person) -> list[tuple[int, dt.date, dt.date | None]]:
+    """(organization id, from, to) of every tie a person has had with an organization."""
+    from chibo.members.models import Membership, PoliceService, Position
+
+    ties = []
+    for model, field in (
+        (Membership, "cell_id"),
+        (PoliceService, "cell_id"),
+        (Position, "organization_id"),
+    ):
+        ties.extend(
+            model.objects.filter(person=person).values_list(field, "valid_from", "valid_to")
+        )
+    return ties
+
+
+def can_person(user, person, on: dt.date, capability: Capability = Capability.VIEW) -> bool:
+    """A person is reachable through any tie to an organization in scope on the tie's day.
+
+    The day is ``on`` moved into the tie's interval, so a member who left a cell stays
+    visible to that cell for the time they were there. A pending transfer makes the person
+    visible to the receiving cell; a person with no tie yet, to the office that entered them.
+    """
+    ties = _person_affiliations(person)
+    for org_id, start, end in ties:
+        day = max(on, start)
+        if end is not None and day >= end:
+            day = end - dt.timedelta(days=1)
+        if scope(user, day).allows(org_id, capability):
+            return True
+    today = timezone.localdate()
+    incoming = person.transfers.filter(received_on__isnull=True, to_cell__isnull=False)
+    for to_cell_id in incoming.values_list("to_cell_id", flat=True):
+        if scope(user, today).allows(to_cell_id, capability):
+            return True
+    if not ties:
+        return can(user, person.registered_by, today, capability)
+    return False
+
+
+def get_person(user, pk: int, on: dt.date, capability: Capability = Capability.VIEW):
+    """The person if the user may act on them; 404 outside scope, 403 without the right."""
+    from chibo.members.models import Person
+
+    person = Person.objects.select_related("party", "registered_by").filter(pk=pk).first()
+    if person is None or not can_person(user, person, on, Capability.VIEW):
+        raise Http404("Không tìm thấy người này.")
+    if capability is not Capability.VIEW and not can_person(user, person, on, capability):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    return person

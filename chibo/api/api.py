@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from chibo.accounts.models import ApiToken
+from chibo.lib.apiforms import FormInvalid
 from chibo.lib.params import InvalidParam
 
 
@@ -69,7 +70,14 @@ def forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if isinstance(exc, FormInvalid):
+        return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
     return _detail(request, str(exc), exc.status_code)
 
 
 api.add_router("/organizations", "chibo.orgs.api.router")
+api.add_router("/stats", "chibo.reports.api.router")
+api.add_router("/members", "chibo.members.api.members")
+api.add_router("/people", "chibo.members.api.people")
+api.add_router("/positions", "chibo.members.api.positions")
+api.add_router("/regulations", "chibo.documents.api.router")

@@ -66,3 +66,27 @@ class Form(forms.Form):
         else:
             self.add_error(None, error)
         self._mark_invalid()
+
+
+class WarningsForm(Form):
+    """A form whose input may be valid yet unusual: the warnings are shown and the user
+    confirms them before anything is written (e.g. R-MEM-01 admission age)."""
+
+    confirm_warnings = forms.BooleanField(
+        label="Tôi đã xem các cảnh báo trên và vẫn muốn ghi.", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def find_warnings(self, data: dict) -> list[str]:
+        return []
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            self.warnings = self.find_warnings(data)
+            if self.warnings and not data.get("confirm_warnings"):
+                raise forms.ValidationError("Có cảnh báo cần xác nhận trước khi ghi.")
+        return data

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from chibo.lib import vndates, vntext
 from chibo.lib.validity import Validity, interval_constraint, valid_on
@@ -26,16 +26,18 @@ class Gender(models.TextChoices):
     FEMALE = "F", "Nữ"
 
 
+def name_matches(text: str, prefix: str = "") -> Q:
+    """Q for names containing every word of ``text``, whatever the case, diacritics or tone
+    placement (R-TXT-05): "hoa" finds Hòa and Hoà, "nguyen van" finds Nguyễn Văn."""
+    query = Q()
+    for word in vntext.search_key(text).split():
+        query &= Q(**{f"{prefix}search_key__contains": word})
+    return query
+
+
 class PersonQuerySet(models.QuerySet):
-    def search(self, text: str, prefix: str = ""):
-        """Names matching ``text`` whatever the case, tones or tone placement (R-TXT-05)."""
-        key = vntext.search_key(text)
-        if not key:
-            return self
-        query = Q()
-        for word in key.split():
-            query &= Q(**{f"{prefix}search_key__contains": word})
-        return self.filter(query)
+    def search(self, text: str):
+        return self.filter(name_matches(text))
 
 
 class Person(models.Model):
@@ -230,6 +232,35 @@ class MembershipQuerySet(models.QuerySet):
         Temporary members are outside it (R-MEM-10); exempt members inside (R-ORG-04).
         """
         return self.on(on).filter(member_on(on, "person__party__"), kind=MembershipKind.OFFICIAL)
+
+    def roster(self, on: dt.date):
+        """Memberships of members on ``on`` with what a list shows, in one query: rank,
+        police post, party post in that cell, exemption, official or not; in the official
+        order by Tên, Tên đệm, Họ (R-TXT-03, R-TXT-04)."""
+        person = OuterRef("person_id")
+        return (
+            self.on(on)
+            .filter(member_on(on, "person__party__"))
+            .select_related("person", "person__party")
+            .annotate(
+                rank=Subquery(
+                    RankHolding.objects.filter(valid_on(on), person=person).values("rank")[:1]
+                ),
+                police_position=Subquery(
+                    PoliceService.objects.filter(valid_on(on), person=person).values("position")[:1]
+                ),
+                party_role=Subquery(
+                    Position.objects.filter(
+                        valid_on(on), person=person, organization=OuterRef("cell_id")
+                    )
+                    .order_by("role")
+                    .values("role")[:1]
+                ),
+                exempt=Exists(Exemption.objects.filter(valid_on(on), person=person)),
+                is_official=Q(person__party__official_date__lte=on),
+            )
+            .order_by("person__sort_key", "person_id", "kind")
+        )
 
 
 class Membership(Validity):
@@ -428,7 +459,3 @@ class Position(Validity):
 
     def __str__(self) -> str:
         return self.get_role_display()
-
-
-def exempt_on(on: dt.date) -> Exists:
-    return Exists(Exemption.objects.filter(valid_on(on), person=OuterRef("person_id")))

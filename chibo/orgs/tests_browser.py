@@ -12,6 +12,8 @@ class TreeBrowserTests(BrowserTestCase):
     def test_board_reads_the_tree_on_two_dates(self):
         page = self.page
         self.log_in("bantochuc", users.PASSWORD)
+        page.get_by_role("button", name="Mở menu").click()  # a phone-sized window
+        page.get_by_role("link", name="Tổ chức đảng").click()
         page.get_by_label("Xem tại ngày").fill("24/05/2023")
         page.get_by_role("button", name="Xem").click()
         page.wait_for_url("**as_of=24%2F05%2F2023**")
@@ -41,6 +43,7 @@ class TreeBrowserTests(BrowserTestCase):
 
     def test_bad_date_shows_a_vietnamese_message(self):
         self.log_in("bantochuc", users.PASSWORD)
+        self.page.goto(self.live_server_url + "/orgs/")
         self.page.get_by_label("Xem tại ngày").fill("45/13/2023")
         self.page.get_by_role("button", name="Xem").click()
         self.assertIn("không tồn tại", self.page.get_by_test_id("error-message").inner_text())

@@ -4,9 +4,7 @@ and one page per reorganization (create, rename, move, merge, split, dissolve)."
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params, vntext
+from chibo.lib.pages import form_page
 from chibo.lib.validity import valid_on
 from chibo.orgs import forms, operations
 from chibo.orgs.models import (
@@ -140,20 +139,7 @@ def detail(request, pk: int):
 
 
 def _form_page(request, form, template: str, context: dict, action):
-    """Bind, run one operation in its transaction, then redirect; errors stay at the field.
-
-    ``action(cleaned_data)`` returns the URL to go to and a success message.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            url, message = action(form.cleaned_data)
-        except ValidationError as error:
-            form.add_validation_error(error)
-        else:
-            messages.success(request, message)
-            return HttpResponseRedirect(url)
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {**context, "form": form, "nav": "orgs"}, status=status)
+    return form_page(request, form, template, {**context, "nav": "orgs"}, action)
 
 
 def _require_manage_on(request, orgs, on: dt.date) -> None:

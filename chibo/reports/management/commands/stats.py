@@ -8,7 +8,7 @@ from chibo.reports import stats
 
 
 class Command(BaseCommand):
-    help = "In số liệu tổng quan (như trang Tổng quan) tại một ngày, cho toàn hệ thống hoặc một tổ chức."
+    help = "In số liệu tổng quan tại một ngày, cho toàn hệ thống hoặc một tổ chức."
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, help="Ngày xem, YYYY-MM-DD hoặc dd/mm/yyyy.")

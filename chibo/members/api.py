@@ -1,0 +1,276 @@
+"""``/api/v1/members``, ``/api/v1/people``, ``/api/v1/positions``: scoped like the pages;
+writes validated by the pages' forms and done by the same operations."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Body, Router, Schema
+
+from chibo.accounts import access
+from chibo.accounts.access import Capability
+from chibo.lib import apiforms, params
+from chibo.lib.params import InvalidParam
+from chibo.lib.validity import valid_on
+from chibo.members import forms, operations
+from chibo.members.models import Position
+from chibo.members.roster import cells_in, labels, roster
+from chibo.orgs.models import NameBook, OrgVersion
+
+members = Router(tags=["members"])
+people = Router(tags=["people"])
+positions = Router(tags=["positions"])
+MAX_LIMIT = 1000
+
+
+class MemberOut(Schema):
+    person: int
+    full_name: str
+    ho: str
+    ten_dem: str
+    ten: str
+    cell: int
+    cell_name: str
+    membership: str
+    official: bool
+    exempt: bool
+    decision_date: dt.date
+    official_date: dt.date | None
+    party_role: str
+    police_position: str
+    rank: str
+
+
+class MemberList(Schema):
+    as_of: dt.date
+    count: int
+    limit: int
+    offset: int
+    items: list[MemberOut]
+
+
+def _limits(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        raise InvalidParam(f"limit phải từ 1 đến {MAX_LIMIT}, offset không âm.")
+
+
+@members.get("", response=MemberList, summary="Đảng viên trong phạm vi vào một ngày")
+def list_members(
+    request: HttpRequest,
+    as_of: str = "",
+    q: str = "",
+    cell: str = "",
+    status: str = "",
+    rank: str = "",
+    position: str = "",
+    limit: int = 100,
+    offset: int = 0,
+):
+    on = params.as_of({"as_of": as_of})
+    _limits(limit, offset)
+    query = {
+        k: v
+        for k, v in {
+            "q": q,
+            "cell": cell,
+            "status": status,
+            "rank": rank,
+            "position": position,
+        }.items()
+        if v
+    }
+    form, rows, cell_names = roster(request.user, on, query)
+    if query and not form.is_valid():
+        raise apiforms.FormInvalid(apiforms.errors_of(form))
+    page = list(rows[offset : offset + limit])
+    items = []
+    for row in page:
+        shown = labels(row)
+        person, record = row.person, row.person.party
+        items.append(
+            MemberOut(
+                person=person.pk,
+                full_name=person.full_name,
+                ho=person.ho,
+                ten_dem=person.ten_dem,
+                ten=person.ten,
+                cell=row.cell_id,
+                cell_name=cell_names.get(row.cell_id, ""),
+                membership=row.kind,
+                official=row.is_official,
+                exempt=row.exempt,
+                decision_date=record.decision_date,
+                official_date=record.official_date if row.is_official else None,
+                party_role=shown["party_role"],
+                police_position=shown["police"],
+                rank=shown["rank"],
+            )
+        )
+    return MemberList(as_of=on, count=rows.count(), limit=limit, offset=offset, items=items)
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    ho: str
+    ten_dem: str
+    ten: str
+    gender: str
+    birth_date: dt.date | None
+    ethnicity: str
+    home_town: str
+    cccd: str | None
+    status: str
+    decision_date: dt.date | None
+    ceremony_date: dt.date | None
+    probation_end: dt.date | None
+    official_date: dt.date | None
+    party_age: int | None
+
+
+def _person_out(request, person, on: dt.date) -> PersonOut:
+    record = getattr(person, "party", None)
+    writable = access.can_person(request.user, person, on, Capability.WRITE)
+    return PersonOut(
+        id=person.pk,
+        full_name=person.full_name,
+        ho=person.ho,
+        ten_dem=person.ten_dem,
+        ten=person.ten,
+        gender=person.gender,
+        birth_date=person.birth_date,
+        ethnicity=person.ethnicity,
+        home_town=person.home_town,
+        cccd=person.cccd if writable else None,  # sensitive: only for those who may edit
+        status=record.status_on(on).value if record else "none",
+        decision_date=record.decision_date if record else None,
+        ceremony_date=record.ceremony_date if record else None,
+        probation_end=record.probation_end if record else None,
+        official_date=record.official_date if record else None,
+        party_age=record.party_age_on(on) if record else None,
+    )
+
+
+@people.get("/{person_id}", response=PersonOut, summary="Một người vào một ngày")
+def get_person(request: HttpRequest, person_id: int, as_of: str = ""):
+    on = params.as_of({"as_of": as_of})
+    return _person_out(request, access.get_person(request.user, person_id, on), on)
+
+
+@people.post("", response={201: PersonOut}, summary="Thêm người (như trang Thêm người)")
+def create_person(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+    on = timezone.localdate()
+    scope = access.require_any(request.user, on, Capability.WRITE)
+    versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
+    versions = versions.sorted_by_name()
+    form = forms.NewPersonForm(
+        {k: v for k, v in payload.items() if v is not None},
+        versions=versions,
+        cells=cells_in(scope, on, Capability.WRITE),
+    )
+
+    def action(data):
+        person = operations.add_person(
+            data=operations.PersonData(
+                ho=data["ho"],
+                ten_dem=data["ten_dem"],
+                ten=data["ten"],
+                gender=data["gender"],
+                birth_date=data["birth_date"],
+                ethnicity=data["ethnicity"] or "Kinh",
+                home_town=data["home_town"],
+                cccd=data["cccd"] or None,
+                phone=data["phone"],
+            ),
+            registered_by=data["registered_by"],
+            by=request.user,
+        )
+        if data["police_cell"] is not None:
+            operations.set_police_service(
+                person=person,
+                on=data["police_since"],
+                cell=data["police_cell"],
+                position=data["police_position"],
+                rank=data["rank"],
+                by=request.user,
+            )
+        return person
+
+    person = apiforms.run(form, action)
+    return 201, _person_out(request, person, on)
+
+
+class PositionOut(Schema):
+    id: int
+    person: int
+    full_name: str
+    organization: int
+    organization_name: str
+    role: str
+    role_label: str
+    term: str
+    appointed: bool
+    government_post: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _position_out(position: Position, book: NameBook, on: dt.date) -> PositionOut:
+    return PositionOut(
+        id=position.pk,
+        person=position.person_id,
+        full_name=position.person.full_name,
+        organization=position.organization_id,
+        organization_name=book.name(position.organization_id, on),
+        role=position.role,
+        role_label=position.get_role_display(),
+        term=position.term,
+        appointed=position.appointed,
+        government_post=position.government_post,
+        valid_from=position.valid_from,
+        valid_to=position.valid_to,
+    )
+
+
+@positions.get("", response=list[PositionOut], summary="Chức vụ đảng vào một ngày")
+def list_positions(request: HttpRequest, as_of: str = "", org: str = ""):
+    on = params.as_of({"as_of": as_of})
+    org_id = params.optional_int({"org": org}, "org", "tổ chức")
+    rows = access.scope(request.user, on).filter(
+        Position.objects.filter(valid_on(on)), field="organization_id"
+    )
+    if org_id is not None:
+        rows = rows.filter(organization_id=org_id)
+    rows = list(rows.select_related("person").order_by("organization_id", "role"))
+    book = NameBook({p.organization_id for p in rows})
+    return [_position_out(p, book, on) for p in rows]
+
+
+@positions.post("", response={201: PositionOut}, summary="Bầu, chỉ định chức vụ")
+def create_position(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+    person_id = params.optional_int({"person": str(payload.get("person", ""))}, "person", "người")
+    if person_id is None:
+        raise apiforms.FormInvalid({"person": ["Trường này là bắt buộc."]})
+    today = timezone.localdate()
+    person = access.get_person(request.user, person_id, today, Capability.WRITE)
+    scope = access.scope(request.user, today)
+    orgs = scope.filter(OrgVersion.objects.on(today), Capability.WRITE, "organization_id")
+    form = forms.AppointForm(payload, orgs=orgs.sorted_by_name())
+
+    def action(data):
+        if not access.can(request.user, data["organization"], data["on"], Capability.WRITE):
+            raise ValidationError({"organization": "Ngoài phạm vi bạn được ghi vào ngày đó."})
+        return operations.appoint(
+            person=person,
+            organization=data["organization"],
+            role=data["role"],
+            on=data["on"],
+            term=data["term"],
+            appointed=data["appointed"],
+            government_post=data["government_post"],
+            by=request.user,
+        )
+
+    position = apiforms.run(form, action)
+    return 201, _position_out(position, NameBook([position.organization_id]), position.valid_from)

@@ -1,0 +1,294 @@
+"""Forms of the member workflows; messages in Vietnamese at the field."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from chibo.lib import cccd as cccd_lib
+from chibo.lib import vndates
+from chibo.lib.forms import DateField, Form, TextField, WarningsForm
+from chibo.members.models import (
+    EndReason,
+    Gender,
+    MembershipKind,
+    PolicePosition,
+    Rank,
+    Role,
+    Status,
+)
+from chibo.orgs.forms import OrgField
+
+
+def not_future(field: str):
+    def check(value: dt.date | None) -> None:
+        if value and value > timezone.localdate():
+            raise ValidationError("Ngày này chưa đến; không thể ghi sự việc trong tương lai.")
+
+    check.__name__ = f"not_future_{field}"
+    return check
+
+
+def PastDate(label: str, **kwargs) -> DateField:
+    return DateField(label=label, validators=[not_future(label)], **kwargs)
+
+
+class PersonForm(WarningsForm):
+    """Personal details (R-TXT-03: the split of the name is the user's to correct)."""
+
+    ho = TextField(label="Họ", max_length=50, required=False)
+    ten_dem = TextField(label="Tên đệm", max_length=100, required=False)
+    ten = TextField(label="Tên", max_length=50)
+    gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
+    birth_date = PastDate("Ngày sinh", required=False)
+    ethnicity = TextField(label="Dân tộc", max_length=50, required=False, initial="Kinh")
+    home_town = TextField(label="Quê quán", max_length=200, required=False)
+    cccd = TextField(
+        label="Số CCCD", max_length=20, required=False, help_text="12 chữ số; thông tin nhạy cảm."
+    )
+    phone = TextField(label="Điện thoại", max_length=20, required=False)
+
+    def clean_ten(self) -> str:
+        ten = self.cleaned_data["ten"]
+        if " " in ten:
+            raise ValidationError("Tên chỉ gồm một từ; các từ còn lại thuộc tên đệm.")
+        return ten
+
+    def clean_cccd(self) -> str:
+        value = self.cleaned_data["cccd"]
+        return cccd_lib.normalize(value) if value else ""
+
+    def find_warnings(self, data) -> list[str]:
+        if not data.get("cccd"):
+            return []
+        return cccd_lib.warnings(
+            data["cccd"], gender=data["gender"], birth_date=data.get("birth_date")
+        )
+
+
+class NewPersonForm(PersonForm):
+    registered_by = OrgField(
+        label="Đơn vị quản lý hồ sơ", help_text="Chi bộ hoặc cấp ủy nhập hồ sơ người này."
+    )
+    police_cell = OrgField(
+        label="Công tác tại đơn vị Công an (chi bộ)",
+        required=False,
+        empty_label="— Không phải cán bộ Công an chính quy —",
+    )
+    police_position = forms.ChoiceField(
+        label="Chức vụ Công an", choices=[("", "—"), *PolicePosition.choices], required=False
+    )
+    rank = forms.TypedChoiceField(
+        label="Cấp bậc hàm",
+        choices=[("", "—"), *Rank.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    police_since = PastDate("Công tác tại đơn vị từ ngày", required=False)
+
+    def __init__(self, *args, versions=(), cells=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registered_by"].set_versions(versions)
+        self.fields["police_cell"].set_versions(cells, "— Không phải cán bộ Công an chính quy —")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("police_cell") is not None:
+            for field in ("police_position", "police_since"):
+                if not data.get(field):
+                    self.add_error(field, "Cần cho cán bộ Công an.")
+        return data
+
+
+class AdmitForm(WarningsForm):
+    """Kết nạp (R-MEM-01..03)."""
+
+    cell = OrgField(label="Chi bộ kết nạp")
+    decision_date = PastDate("Ngày quyết định kết nạp")
+    decision_no = TextField(label="Số quyết định", max_length=50, required=False)
+    ceremony_date = PastDate("Ngày lễ kết nạp", help_text="Thời gian dự bị tính từ ngày này.")
+
+    def __init__(self, *args, person=None, cells=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["cell"].set_versions(cells)
+
+    def clean(self):
+        data = self.cleaned_data
+        decision, ceremony = data.get("decision_date"), data.get("ceremony_date")
+        if decision and ceremony and ceremony < decision:
+            self.add_error("ceremony_date", "Lễ kết nạp không thể trước ngày quyết định kết nạp.")
+        return super().clean()
+
+    def find_warnings(self, data) -> list[str]:
+        from chibo.members.operations import admission_warnings
+
+        return admission_warnings(self.person, data["decision_date"], data["ceremony_date"])
+
+
+class ExistingMemberForm(Form):
+    """Nhập hồ sơ một đảng viên kết nạp trước khi dùng hệ thống."""
+
+    cell = OrgField(label="Chi bộ đang sinh hoạt")
+    since = PastDate("Sinh hoạt tại chi bộ từ ngày")
+    decision_date = PastDate("Ngày quyết định kết nạp")
+    decision_no = TextField(label="Số quyết định", max_length=50, required=False)
+    ceremony_date = PastDate("Ngày lễ kết nạp")
+    official = forms.BooleanField(
+        label="Đã được công nhận đảng viên chính thức",
+        required=False,
+        help_text="Ngày chính thức là ngày hết 12 tháng dự bị (R-MEM-06).",
+    )
+
+    def __init__(self, *args, cells=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].set_versions(cells)
+
+    def clean(self):
+        data = super().clean()
+        ceremony = data.get("ceremony_date")
+        if data.get("official") and ceremony:
+            end = vndates.add_months(ceremony, 12)
+            if end > timezone.localdate():
+                self.add_error("official", f"Chưa hết 12 tháng dự bị (đến {end:%d/%m/%Y}).")
+        return data
+
+
+class RecognizeForm(Form):
+    decided_on = PastDate("Ngày chi bộ xét, cấp ủy quyết định công nhận")
+    decision_no = TextField(label="Số quyết định", max_length=50, required=False)
+
+
+class TransferForm(Form):
+    kind = forms.ChoiceField(label="Hình thức", choices=MembershipKind.choices)
+    on = PastDate("Ngày chuyển đi")
+    to_cell = OrgField(label="Chi bộ nhận (trong hệ thống)", required=False)
+    to_outside = TextField(label="Hoặc nơi nhận ngoài hệ thống", max_length=200, required=False)
+    until = DateField(label="Sinh hoạt tạm thời đến ngày", required=False)
+    received_on = PastDate(
+        "Ngày chi bộ nhận tiếp nhận",
+        required=False,
+        help_text="Để trống nếu chi bộ nhận sẽ tự ghi khi đảng viên nộp giấy giới thiệu.",
+    )
+    reason = TextField(label="Lý do", max_length=200, required=False)
+
+    def __init__(self, *args, cells=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].set_versions(cells, "— Ngoài hệ thống —")
+
+
+class ReceiveForm(Form):
+    on = PastDate("Ngày tiếp nhận (đảng viên nộp giấy giới thiệu)")
+
+
+class ExemptForm(Form):
+    on = PastDate("Miễn sinh hoạt từ ngày")
+    reason = TextField(
+        label="Lý do", max_length=200, help_text="Tuổi cao, sức khỏe yếu… (R-MEM-11)."
+    )
+
+
+class EndExemptionForm(Form):
+    on = PastDate("Sinh hoạt trở lại từ ngày")
+
+
+class EndMembershipForm(Form):
+    on = PastDate("Có hiệu lực từ ngày")
+    reason = forms.ChoiceField(
+        label="Hình thức", choices=[c for c in EndReason.choices if c[0] != EndReason.DIED]
+    )
+    decision_no = TextField(label="Số quyết định", max_length=50, required=False)
+    confirm = forms.BooleanField(label="Tôi xác nhận; việc này không thể hoàn tác qua giao diện.")
+
+
+class DeathForm(Form):
+    on = PastDate("Ngày từ trần")
+    confirm = forms.BooleanField(label="Tôi xác nhận; việc này không thể hoàn tác qua giao diện.")
+
+
+class PoliceForm(Form):
+    on = PastDate("Có hiệu lực từ ngày")
+    cell = OrgField(
+        label="Đơn vị Công an (chi bộ)", required=False, empty_label="— Thôi công tác tại đơn vị —"
+    )
+    position = forms.ChoiceField(
+        label="Chức vụ Công an", choices=[("", "—"), *PolicePosition.choices], required=False
+    )
+    rank = forms.TypedChoiceField(
+        label="Cấp bậc hàm",
+        choices=[("", "— Không đổi —"), *Rank.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, cells=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].set_versions(cells, "— Thôi công tác tại đơn vị —")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cell") is not None and not data.get("position"):
+            self.add_error("position", "Hãy chọn chức vụ.")
+        return data
+
+
+class AppointForm(Form):
+    organization = OrgField(label="Tổ chức")
+    role = forms.ChoiceField(label="Chức vụ", choices=Role.choices)
+    on = PastDate("Từ ngày")
+    term = TextField(label="Nhiệm kỳ", max_length=20, required=False, help_text="Ví dụ: 2025–2030.")
+    appointed = forms.BooleanField(label="Do cấp trên chỉ định (R-ORG-05)", required=False)
+    government_post = TextField(
+        label="Chức vụ chính quyền kiêm nhiệm", max_length=100, required=False
+    )
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].set_versions(orgs)
+
+
+class EndPositionForm(Form):
+    on = PastDate("Thôi giữ chức vụ từ ngày")
+
+
+class MemberFilterForm(Form):
+    """The filters of the member list; bad values are ignored with a message, never a 500."""
+
+    q = TextField(label="Tìm theo tên", required=False, max_length=100)
+    cell = forms.TypedChoiceField(label="Chi bộ", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        required=False,
+        choices=[
+            ("", "Tất cả"),
+            (Status.OFFICIAL, "Chính thức"),
+            (Status.PROBATIONARY, "Dự bị"),
+            ("temporary", "Sinh hoạt tạm thời"),
+            ("exempt", "Miễn sinh hoạt"),
+        ],
+    )
+    rank = forms.TypedChoiceField(
+        label="Cấp bậc hàm",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Tất cả"), *Rank.choices],
+    )
+    position = forms.ChoiceField(
+        label="Chức vụ",
+        required=False,
+        choices=[
+            ("", "Tất cả"),
+            *[(f"party:{v}", label) for v, label in Role.choices[:3]],
+            *[(f"police:{v}", label) for v, label in PolicePosition.choices],
+        ],
+    )
+
+    def __init__(self, *args, cells=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = [("", "Tất cả")] + [
+            (v.organization_id, v.name) for v in cells
+        ]

@@ -1,0 +1,63 @@
+"""The member list as of a date: one query, filtered like the page's form (R-TXT-04/05)."""
+
+import datetime as dt
+
+from chibo.accounts import access
+from chibo.accounts.access import Capability
+from chibo.members.forms import MemberFilterForm
+from chibo.members.models import (
+    Membership,
+    MembershipKind,
+    PolicePosition,
+    Rank,
+    Role,
+    Status,
+    name_matches,
+)
+from chibo.orgs.models import Kind, OrgVersion
+
+
+def cells_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
+    """Cells of ``scope`` existing on ``on``, in Vietnamese name order."""
+    versions = scope.filter(OrgVersion.objects.on(on), capability, "organization_id")
+    return [v for v in versions.sorted_by_name() if Kind(v.kind).is_cell]
+
+
+def roster(user, on: dt.date, query):
+    """The member list of ``user``'s scope on ``on``, filtered by ``query`` (page and API)."""
+    scope = access.scope(user, on)
+    cells = cells_in(scope, on)
+    form = MemberFilterForm(query or None, cells=cells)
+    rows = Membership.objects.roster(on).filter(cell_id__in=[c.organization_id for c in cells])
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            rows = rows.filter(name_matches(data["q"], "person__"))
+        if data["cell"]:
+            rows = rows.filter(cell_id=data["cell"])
+        status = data["status"]
+        if status == Status.OFFICIAL:
+            rows = rows.filter(is_official=True, kind=MembershipKind.OFFICIAL)
+        elif status == Status.PROBATIONARY:
+            rows = rows.filter(is_official=False, kind=MembershipKind.OFFICIAL)
+        elif status == "temporary":
+            rows = rows.filter(kind=MembershipKind.TEMPORARY)
+        elif status == "exempt":
+            rows = rows.filter(exempt=True)
+        if data["rank"]:
+            rows = rows.filter(rank=data["rank"])
+        if data["position"]:
+            side, value = data["position"].split(":", 1)
+            rows = rows.filter(**{"party_role" if side == "party" else "police_position": value})
+    return form, rows, {c.organization_id: c.name for c in cells}
+
+
+def labels(row) -> dict:
+    return {
+        "rank": Rank(row.rank).label if row.rank else "",
+        "police": PolicePosition(row.police_position).label if row.police_position else "",
+        "party_role": Role(row.party_role).label if row.party_role else "",
+        "status": ("Chính thức" if row.is_official else "Dự bị")
+        + (" · tạm thời" if row.kind == MembershipKind.TEMPORARY else "")
+        + (" · miễn sinh hoạt" if row.exempt else ""),
+    }

@@ -1,0 +1,524 @@
+"""Member pages: the list as of a date (search, filters, export), a person's timeline, and
+one page per workflow (conventions §2)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.accounts import access
+from chibo.accounts.access import Capability
+from chibo.lib import params
+from chibo.lib.pages import form_page
+from chibo.lib.validity import valid_on
+from chibo.members import forms, operations
+from chibo.members.models import (
+    MembershipKind,
+    Position,
+    Status,
+    Transfer,
+)
+from chibo.members.roster import cells_in, labels, roster
+from chibo.members.timeline import timeline
+from chibo.orgs.models import Kind, NameBook, Organization, OrgVersion
+from chibo.reports import xlsx
+
+
+def _url(name: str, on: dt.date, *args, **query) -> str:
+    return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat(), **query})
+
+
+@require_GET
+def member_list(request):
+    on = params.as_of(request.GET)
+    form, rows, cell_names = roster(request.user, on, request.GET)
+    page = Paginator(rows, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [(row, cell_names.get(row.cell_id, ""), labels(row)) for row in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "members",
+        "on": on,
+        "form": form,
+        "page": page,
+        "items": items,
+        "query": query.urlencode(),
+        "can_add": bool(access.scope(request.user, on).ids(Capability.WRITE))
+        or request.user.is_superuser,
+    }
+    return render(request, "members/list.html", context)
+
+
+@require_GET
+def member_export(request):
+    on = params.as_of(request.GET)
+    _form, rows, cell_names = roster(request.user, on, request.GET)
+    headers = [
+        "STT",
+        "Họ",
+        "Tên đệm",
+        "Tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Chi bộ",
+        "Trạng thái",
+        "Ngày vào Đảng",
+        "Ngày chính thức",
+        "Chức vụ đảng",
+        "Chức vụ Công an",
+        "Cấp bậc hàm",
+    ]
+
+    def lines():
+        for index, row in enumerate(rows.iterator(chunk_size=2000), start=1):
+            person, record, shown = row.person, row.person.party, labels(row)
+            yield [
+                index,
+                person.ho,
+                person.ten_dem,
+                person.ten,
+                person.get_gender_display(),
+                person.birth_date,
+                cell_names.get(row.cell_id, ""),
+                shown["status"],
+                record.decision_date,
+                record.official_date if row.is_official else None,
+                shown["party_role"],
+                shown["police"],
+                shown["rank"],
+            ]
+
+    content = xlsx.render(title="Danh sách đảng viên", as_of=on, headers=headers, rows=lines())
+    return xlsx.response(content, f"dang-vien-{on:%Y-%m-%d}.xlsx")
+
+
+@require_GET
+def person_detail(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on)
+    record = getattr(person, "party", None)
+    events = timeline(person)
+    writable = access.can_person(request.user, person, on, Capability.WRITE)
+    context = {
+        "nav": "members",
+        "on": on,
+        "person": person,
+        "record": record,
+        "status": record.status_on(on) if record else Status.NOT_MEMBER,
+        "party_age": record.party_age_on(on) if record else None,
+        "events": events,
+        "positions": person.positions.filter(valid_on(on)).select_related("organization"),
+        "writable": writable,
+        "pending": person.transfers.filter(received_on__isnull=True, to_cell__isnull=False),
+        "exempt_now": person.exemptions.filter(valid_on(on)).exists(),
+    }
+    return render(request, "members/detail.html", context)
+
+
+def _page(request, form, title: str, context: dict, action, **extra):
+    person = context.get("person")
+    on = context["on"]
+    crumbs = [(_url("members:list", on), "Đảng viên")]
+    if person is not None:
+        crumbs.append((_url("members:detail", on, person.pk), person.full_name))
+    cancel = crumbs[-1][0]
+    base = {"nav": "members", "title": title, "crumbs": crumbs, "cancel_url": cancel, **extra}
+    return form_page(request, form, "form_page.html", {**base, **context}, action)
+
+
+def _writable_cells(request, on: dt.date) -> list[OrgVersion]:
+    return cells_in(access.scope(request.user, on), on, Capability.WRITE)
+
+
+def _require_write(request, org: Organization | None, on: dt.date, field: str) -> None:
+    if org is not None and not access.can(request.user, org, on, Capability.WRITE):
+        raise ValidationError({field: "Tổ chức này nằm ngoài phạm vi bạn được ghi vào ngày đó."})
+
+
+def _person_data(data) -> operations.PersonData:
+    return operations.PersonData(
+        ho=data["ho"],
+        ten_dem=data["ten_dem"],
+        ten=data["ten"],
+        gender=data["gender"],
+        birth_date=data["birth_date"],
+        ethnicity=data["ethnicity"] or "Kinh",
+        home_town=data["home_town"],
+        cccd=data["cccd"] or None,
+        phone=data["phone"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_new(request):
+    on = params.as_of(request.GET)
+    scope = access.require_any(request.user, on, Capability.WRITE)
+    versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
+    versions = versions.sorted_by_name()
+    form = forms.NewPersonForm(
+        request.POST or None, versions=versions, cells=[v for v in versions if Kind(v.kind).is_cell]
+    )
+
+    def action(data):
+        _require_write(request, data["registered_by"], on, "registered_by")
+        person = operations.add_person(
+            data=_person_data(data), registered_by=data["registered_by"], by=request.user
+        )
+        if data["police_cell"] is not None:
+            _require_write(request, data["police_cell"], data["police_since"], "police_cell")
+            operations.set_police_service(
+                person=person,
+                on=data["police_since"],
+                cell=data["police_cell"],
+                position=data["police_position"],
+                rank=data["rank"],
+                by=request.user,
+            )
+        return _url("members:detail", on, person.pk), f"Đã thêm {person.full_name}."
+
+    return _page(request, form, "Thêm người", {"on": on}, action)
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    initial = {
+        f: getattr(person, f)
+        for f in (
+            "ho",
+            "ten_dem",
+            "ten",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "home_town",
+            "cccd",
+            "phone",
+        )
+    }
+    form = forms.PersonForm(request.POST or None, initial=initial)
+
+    def action(data):
+        operations.update_person(person=person, data=_person_data(data), by=request.user)
+        return _url("members:detail", on, person.pk), "Đã cập nhật thông tin cá nhân."
+
+    return _page(request, form, "Sửa thông tin cá nhân", {"on": on, "person": person}, action)
+
+
+@require_http_methods(["GET", "POST"])
+def admit(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    form = forms.AdmitForm(request.POST or None, person=person, cells=_writable_cells(request, on))
+
+    def action(data):
+        _require_write(request, data["cell"], data["ceremony_date"], "cell")
+        record = operations.admit(
+            person=person,
+            cell=data["cell"],
+            decision_date=data["decision_date"],
+            ceremony_date=data["ceremony_date"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        )
+        message = (
+            f"Đã ghi kết nạp {person.full_name}; dự bị đến hết ngày "
+            f"{record.probation_end - dt.timedelta(days=1):%d/%m/%Y}."
+        )
+        return _url("members:detail", data["ceremony_date"], person.pk), message
+
+    intro = "Thời gian dự bị 12 tháng tính từ ngày lễ kết nạp (R-MEM-04)."
+    return _page(
+        request,
+        form,
+        "Kết nạp đảng viên",
+        {"on": on, "person": person},
+        action,
+        intro=intro,
+        button="Ghi kết nạp",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def existing_member(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    form = forms.ExistingMemberForm(request.POST or None, cells=_writable_cells(request, on))
+
+    def action(data):
+        _require_write(request, data["cell"], data["since"], "cell")
+        operations.record_existing_member(
+            person=person,
+            cell=data["cell"],
+            since=data["since"],
+            decision_date=data["decision_date"],
+            ceremony_date=data["ceremony_date"],
+            official=data["official"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        )
+        return _url("members:detail", on, person.pk), "Đã nhập hồ sơ đảng viên."
+
+    return _page(
+        request, form, "Nhập hồ sơ đảng viên đang sinh hoạt", {"on": on, "person": person}, action
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recognize(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    record = getattr(person, "party", None)
+    facts = []
+    if record is not None:
+        end = record.probation_end
+        facts = [
+            ("Lễ kết nạp", f"{record.ceremony_date:%d/%m/%Y}"),
+            ("Hết 12 tháng dự bị, ngày chính thức (R-MEM-04, R-MEM-06)", f"{end:%d/%m/%Y}"),
+            (
+                "Hạn xét, đề nghị công nhận: 30 ngày làm việc (R-MEM-05)",
+                f"{end:%d/%m/%Y} – {record.recognition_deadline:%d/%m/%Y}",
+            ),
+        ]
+    form = forms.RecognizeForm(request.POST or None)
+
+    def action(data):
+        record = operations.recognize(
+            person=person,
+            decided_on=data["decided_on"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        )
+        message = (
+            f"{person.full_name} là đảng viên chính thức từ ngày {record.official_date:%d/%m/%Y}."
+        )
+        return _url("members:detail", data["decided_on"], person.pk), message
+
+    return _page(
+        request,
+        form,
+        "Công nhận đảng viên chính thức",
+        {"on": on, "person": person},
+        action,
+        facts=facts,
+        button="Ghi công nhận",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    form = forms.TransferForm(request.POST or None, cells=_cells_everywhere(on))
+
+    def action(data):
+        home = person.memberships.filter(valid_on(data["on"]), kind=MembershipKind.OFFICIAL).first()
+        _require_write(request, home.cell if home else None, data["on"], "on")
+        move = operations.transfer(
+            person=person,
+            kind=data["kind"],
+            on=data["on"],
+            to_cell=data["to_cell"],
+            to_outside=data["to_outside"],
+            until=data["until"],
+            received_on=data["received_on"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        message = "Đã ghi chuyển sinh hoạt."
+        if move.is_pending:
+            message += f" Hạn nộp giấy giới thiệu: {move.letter_deadline:%d/%m/%Y} (R-MEM-09)."
+        return _url("members:detail", data["on"], person.pk), message
+
+    return _page(
+        request,
+        form,
+        "Chuyển sinh hoạt đảng",
+        {"on": on, "person": person},
+        action,
+        intro="Chính thức: thôi sinh hoạt ở chi bộ hiện tại từ ngày chuyển (R-MEM-09). "
+        "Tạm thời: vẫn thuộc đảng số chi bộ hiện tại (R-MEM-10).",
+        button="Ghi chuyển",
+    )
+
+
+def _cells_everywhere(on: dt.date) -> list[OrgVersion]:
+    """Any cell can receive a transfer, even one outside the sender's scope."""
+    return [v for v in OrgVersion.objects.on(on).sorted_by_name() if Kind(v.kind).is_cell]
+
+
+@require_http_methods(["GET", "POST"])
+def receive(request, pk: int):
+    on = params.as_of(request.GET)
+    move = get_object_or_404(Transfer.objects.select_related("person", "to_cell"), pk=pk)
+    today = timezone.localdate()
+    if move.to_cell is None or not access.can(request.user, move.to_cell, today):
+        raise Http404("Không tìm thấy.")
+    if not access.can(request.user, move.to_cell, today, Capability.WRITE):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    form = forms.ReceiveForm(request.POST or None, initial={"on": timezone.localdate()})
+    book = NameBook([move.from_cell_id, move.to_cell_id])
+    facts = [
+        ("Đảng viên", move.person.full_name),
+        ("Từ chi bộ", book.name(move.from_cell_id, move.sent_on)),
+        ("Đến chi bộ", book.name(move.to_cell_id, move.sent_on)),
+        ("Ngày chuyển đi", f"{move.sent_on:%d/%m/%Y}"),
+        ("Hạn nộp giấy giới thiệu (R-MEM-09)", f"{move.letter_deadline:%d/%m/%Y}"),
+    ]
+
+    def action(data):
+        operations.receive(transfer=move, on=data["on"], by=request.user)
+        return _url("members:detail", data["on"], move.person_id), "Đã tiếp nhận sinh hoạt đảng."
+
+    return _page(
+        request,
+        form,
+        "Tiếp nhận sinh hoạt đảng",
+        {"on": on},
+        action,
+        facts=facts,
+        button="Ghi tiếp nhận",
+    )
+
+
+def _simple(request, pk: int, form_class, title: str, run, **extra):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    form = form_class(request.POST or None)
+
+    def action(data):
+        message = run(person, data)
+        return _url("members:detail", data["on"], person.pk), message
+
+    return _page(request, form, title, {"on": on, "person": person}, action, **extra)
+
+
+@require_http_methods(["GET", "POST"])
+def exempt(request, pk: int):
+    def run(person, data):
+        operations.exempt(person=person, on=data["on"], reason=data["reason"], by=request.user)
+        return "Đã ghi miễn công tác và sinh hoạt đảng."
+
+    return _simple(request, pk, forms.ExemptForm, "Miễn công tác và sinh hoạt đảng", run)
+
+
+@require_http_methods(["GET", "POST"])
+def end_exemption(request, pk: int):
+    def run(person, data):
+        operations.end_exemption(person=person, on=data["on"], by=request.user)
+        return "Đã ghi sinh hoạt trở lại."
+
+    return _simple(request, pk, forms.EndExemptionForm, "Kết thúc miễn sinh hoạt", run)
+
+
+@require_http_methods(["GET", "POST"])
+def end_membership(request, pk: int):
+    def run(person, data):
+        operations.end_party_membership(
+            person=person,
+            on=data["on"],
+            reason=data["reason"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        )
+        return "Đã ghi."
+
+    return _simple(
+        request,
+        pk,
+        forms.EndMembershipForm,
+        "Xóa tên, khai trừ, cho ra khỏi Đảng",
+        run,
+        button="Ghi",
+        button_style="danger",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def death(request, pk: int):
+    def run(person, data):
+        operations.record_death(person=person, on=data["on"], by=request.user)
+        return f"Đã ghi: {person.full_name} từ trần ngày {data['on']:%d/%m/%Y}."
+
+    return _simple(request, pk, forms.DeathForm, "Ghi nhận từ trần", run, button_style="danger")
+
+
+@require_http_methods(["GET", "POST"])
+def police(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    form = forms.PoliceForm(request.POST or None, cells=_writable_cells(request, on))
+
+    def action(data):
+        _require_write(request, data["cell"], data["on"], "cell")
+        operations.set_police_service(
+            person=person,
+            on=data["on"],
+            cell=data["cell"],
+            position=data["position"] or None,
+            rank=data["rank"],
+            by=request.user,
+        )
+        return _url("members:detail", data["on"], person.pk), "Đã cập nhật công tác Công an."
+
+    return _page(
+        request, form, "Công tác Công an, cấp bậc hàm", {"on": on, "person": person}, action
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appoint(request, pk: int):
+    on = params.as_of(request.GET)
+    person = access.get_person(request.user, pk, on, Capability.WRITE)
+    scope = access.scope(request.user, on)
+    orgs = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
+    form = forms.AppointForm(request.POST or None, orgs=orgs.sorted_by_name())
+
+    def action(data):
+        _require_write(request, data["organization"], data["on"], "organization")
+        operations.appoint(
+            person=person,
+            organization=data["organization"],
+            role=data["role"],
+            on=data["on"],
+            term=data["term"],
+            appointed=data["appointed"],
+            government_post=data["government_post"],
+            by=request.user,
+        )
+        return _url("members:detail", data["on"], person.pk), "Đã ghi chức vụ."
+
+    return _page(request, form, "Bầu, chỉ định chức vụ", {"on": on, "person": person}, action)
+
+
+@require_http_methods(["GET", "POST"])
+def end_position(request, pk: int):
+    on = params.as_of(request.GET)
+    position = get_object_or_404(Position.objects.select_related("person", "organization"), pk=pk)
+    day = position.last_day or on
+    if not access.can(request.user, position.organization, min(on, day)):
+        raise Http404("Không tìm thấy.")
+    if not access.can(request.user, position.organization, min(on, day), Capability.WRITE):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    form = forms.EndPositionForm(request.POST or None)
+
+    def action(data):
+        _require_write(request, position.organization, data["on"], "on")
+        operations.end_position(position=position, on=data["on"], by=request.user)
+        return _url("members:detail", data["on"], position.person_id), "Đã ghi thôi giữ chức vụ."
+
+    return _page(
+        request,
+        form,
+        f"Thôi giữ chức vụ {position.get_role_display()}",
+        {"on": on, "person": position.person},
+        action,
+    )

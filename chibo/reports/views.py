@@ -1,0 +1,78 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from chibo.accounts import access
+from chibo.lib import params
+from chibo.orgs.models import Organization
+from chibo.reports import stats
+
+LABELS = {
+    "commune_committees": "Đảng ủy xã, phường, thị trấn",
+    "police_cells": "Chi bộ Công an",
+    "members": "Đảng viên",
+    "official_members": "Đảng viên chính thức",
+    "probationary_members": "Đảng viên dự bị",
+    "cells_with_secretary_and_deputy": "Chi bộ có Bí thư và Phó Bí thư",
+    "cells_with_secretary_only": "Chi bộ chỉ có Bí thư",
+    "cells_with_committee": "Chi bộ có chi ủy",
+    "cells_without_secretary": "Chi bộ chưa có Bí thư",
+    "regular_officers": "Cán bộ, chiến sĩ Công an chính quy",
+    "regular_officers_party_members": "…trong đó là đảng viên",
+    "cells_with_working_regulations": "Chi bộ có quy chế làm việc",
+}
+
+
+def scope_ids(user, on, org_id: int | None):
+    """The user's scope on ``on``, narrowed to ``org_id``'s subtree when given (404 outside)."""
+    ids = access.scope(user, on).ids()
+    if org_id is None:
+        return ids
+    org = access.get_org(user, org_id, on)
+    subtree = Organization.objects.subtree_ids([org.pk], on, with_predecessors=True)
+    return subtree if ids is None else subtree & ids
+
+
+@require_GET
+def overview(request):
+    on = params.as_of(request.GET)
+    org_id = params.optional_int(request.GET, "org", "tổ chức")
+    data = stats.compute(scope_ids=scope_ids(request.user, on, org_id), on=on)
+    figures = data.figures
+    cells = figures["police_cells"]
+
+    def of(n: int) -> str:  # the article writes "07/11": two digits when out of ten or more
+        return f"{n:02d}/{cells}" if cells >= 10 else f"{n}/{cells}"
+
+    cards = [
+        (LABELS["police_cells"], f"{cells}", f"trực thuộc {figures['commune_committees']} đảng ủy"),
+        (
+            LABELS["members"],
+            f"{figures['members']:02d}",
+            f"trong đó {figures['probationary_members']:02d} dự bị",
+        ),
+        (
+            "Bí thư và Phó Bí thư",
+            f"{figures['cells_with_secretary_and_deputy']:02d}/{cells}",
+            f"{figures['cells_with_secretary_only']}/{cells} chỉ có Bí thư",
+        ),
+        (
+            "Quy chế làm việc",
+            f"{figures['cells_with_working_regulations']}/{cells}",
+            "chi bộ đã ban hành",
+        ),
+        (
+            "Cán bộ chính quy là đảng viên",
+            f"{figures['regular_officers_party_members']}/{figures['regular_officers']}",
+            "",
+        ),
+    ]
+    context = {
+        "nav": "overview",
+        "on": on,
+        "org_id": org_id,
+        "cards": cards,
+        "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
+        "cells": data.cells,
+        "warned": stats.cells_with_warnings(data),
+    }
+    return render(request, "reports/overview.html", context)
