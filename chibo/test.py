@@ -95,3 +95,39 @@ class ChiboTestCase(TestCase):
                 self.client.force_login(user)
                 response = getattr(self.client, method.lower())(url, data or {})
                 self.assertEqual(response.status_code, status, response.content[:500])
+
+
+def add_member(
+    cell,
+    name: str,
+    *,
+    ceremony: dt.date = dt.date(2015, 3, 1),
+    official: bool = True,
+    gender: str = "M",
+    born: dt.date | None = dt.date(1990, 1, 1),
+    officer: str | None = "officer",
+):
+    """A party member active in ``cell`` since 2020 (and an officer of its unit, by default)."""
+    from chibo.members import operations as ops
+
+    ho, ten_dem, ten = name.split(" ")[0], " ".join(name.split(" ")[1:-1]), name.split(" ")[-1]
+    person = ops.add_person(
+        data=ops.PersonData(ho=ho, ten_dem=ten_dem, ten=ten, gender=gender, birth_date=born),
+        registered_by=cell,
+        by=None,
+    )
+    since = max(START, ceremony)
+    ops.record_existing_member(
+        person=person,
+        cell=cell,
+        since=since,
+        decision_date=ceremony - dt.timedelta(days=20),
+        ceremony_date=ceremony,
+        official=official,
+        by=None,
+    )
+    if officer:
+        ops.set_police_service(
+            person=person, on=since, cell=cell, position=officer, rank=7, by=None
+        )
+    return person

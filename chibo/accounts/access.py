@@ -100,7 +100,7 @@ def roles(user) -> set[Role]:
     return {g.role_enum for g in active_grants(user)}
 
 
-def can(user, org: Organization, on: dt.date, capability: Capability) -> bool:
+def can(user, org: Organization, on: dt.date, capability: Capability = Capability.VIEW) -> bool:
     day = org.nearest_day(on)
     return scope(user, day).allows(org.pk, capability)
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -80,4 +80,4 @@ def create_regulation(request: HttpRequest, payload: dict = Body(...)):  # noqa:
 
     regulation = apiforms.run(form, action)
     book = NameBook([regulation.cell_id])
-    return 201, _out(regulation, book, regulation.issued_on, True)
+    return Status(201, _out(regulation, book, regulation.issued_on, True))

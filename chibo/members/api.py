@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -198,7 +198,7 @@ def create_person(request: HttpRequest, payload: dict = Body(...)):  # noqa: B00
         return person
 
     person = apiforms.run(form, action)
-    return 201, _person_out(request, person, on)
+    return Status(201, _person_out(request, person, on))
 
 
 class PositionOut(Schema):
@@ -273,4 +273,6 @@ def create_position(request: HttpRequest, payload: dict = Body(...)):  # noqa: B
         )
 
     position = apiforms.run(form, action)
-    return 201, _position_out(position, NameBook([position.organization_id]), position.valid_from)
+    return Status(
+        201, _position_out(position, NameBook([position.organization_id]), position.valid_from)
+    )

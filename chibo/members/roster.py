@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.db.models import Q
+
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.members.forms import MemberFilterForm
@@ -36,10 +38,11 @@ def roster(user, on: dt.date, query):
         if data["cell"]:
             rows = rows.filter(cell_id=data["cell"])
         status = data["status"]
+        official = Q(person__party__official_date__lte=on)
         if status == Status.OFFICIAL:
-            rows = rows.filter(is_official=True, kind=MembershipKind.OFFICIAL)
+            rows = rows.filter(official, kind=MembershipKind.OFFICIAL)
         elif status == Status.PROBATIONARY:
-            rows = rows.filter(is_official=False, kind=MembershipKind.OFFICIAL)
+            rows = rows.filter(~official, kind=MembershipKind.OFFICIAL)
         elif status == "temporary":
             rows = rows.filter(kind=MembershipKind.TEMPORARY)
         elif status == "exempt":
