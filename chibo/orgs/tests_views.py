@@ -380,3 +380,30 @@ class OperationPagesTests(ChiboTestCase):
             },
         )
         self.assertContains(response, "Hãy chọn một lựa chọn hợp lệ", status_code=400)
+
+
+class MergeCarriesMembersTests(ChiboTestCase):
+    def test_r_geo_03_merge_page_carries_members_and_officers(self):
+        from chibo.members.models import Membership, PoliceService
+        from chibo.test import add_member
+
+        a = add_member(self.cell_a, "Lê Văn A")
+        b = add_member(self.cell_b, "Lê Văn B")
+        self.login(self.admin)
+        response = self.client.post(
+            reverse("orgs:merge"),
+            {
+                "on": "01/07/2025",
+                "sources": [self.cell_a.pk, self.cell_b.pk],
+                "new_name": "Chi bộ Công an xã AB",
+                "new_kind": Kind.GRASSROOTS_CELL,
+                "new_issuer_code": "CB",
+                "new_place_name": "AB",
+                "confirm": "on",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        merged = OrgVersion.objects.get(name="Chi bộ Công an xã AB").organization
+        counted = Membership.objects.counted_on(D(2025, 7, 1)).filter(cell=merged)
+        self.assertEqual(set(counted.values_list("person", flat=True)), {a.pk, b.pk})
+        self.assertEqual(PoliceService.objects.on(D(2025, 7, 1)).filter(cell=merged).count(), 2)

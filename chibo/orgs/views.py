@@ -15,6 +15,7 @@ from chibo.accounts.access import Capability
 from chibo.lib import params, vntext
 from chibo.lib.pages import form_page
 from chibo.lib.validity import valid_on
+from chibo.members import operations as members
 from chibo.orgs import forms, operations
 from chibo.orgs.models import (
     NameBook,
@@ -264,6 +265,8 @@ def merge(request):
             by=request.user,
             decision=data["decision"],
         )
+        # Members and officers of merged cells continue in the successor (R-GEO-03).
+        members.follow_reorganization(sources=data["sources"], successor=successor, on=data["on"])
         return _url("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
 
     return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
