@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "chibo.orgs",
     "chibo.members",
     "chibo.documents",
+    "chibo.meetings",
     "chibo.reports",
     "chibo.api",
     "chibo.demo",

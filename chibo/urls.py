@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("chibo.orgs.urls")),
     path("members/", include("chibo.members.urls")),
     path("documents/", include("chibo.documents.urls")),
+    path("meetings/", include("chibo.meetings.urls")),
     path("overview/", include("chibo.reports.urls")),
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),

@@ -182,3 +182,14 @@ def get_person(user, pk: int, on: dt.date, capability: Capability = Capability.V
     if capability is not Capability.VIEW and not can_person(user, person, on, capability):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
     return person
+
+
+def can_supervise(user, cell: Organization, on: dt.date) -> bool:
+    """May write as the cell's superior committee on ``on``: the right to write on the
+    cell's territorial superior (the commune committee, or above). The superior's score and
+    the committee's confirmation of a meeting need it (R-MTG-14); the cell's own secretary
+    does not have it."""
+    from chibo.orgs.models import Relation
+
+    parent = cell.superior_on(cell.nearest_day(on), Relation.TERRITORIAL)
+    return parent is not None and can(user, parent, on, Capability.WRITE)

@@ -62,3 +62,32 @@ class WorkingRegulation(models.Model):
 
     def __str__(self) -> str:
         return f"Quy chế {self.number}"
+
+
+class IssuedNumber(models.Model):
+    """A document number taken from an issuer's sequence for one type within one term:
+    "Số 05-BC/HU" — from 01 each term, never reset yearly, leading zero below 10 (R-DOC-03)."""
+
+    issuer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    doc_type = models.CharField("loại văn bản", max_length=8)
+    issuer_code = models.CharField("ký hiệu cơ quan", max_length=20)
+    term_start = models.DateField("đầu nhiệm kỳ")
+    seq = models.PositiveIntegerField("số")
+    issued_on = models.DateField("ngày ban hành")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "số văn bản"
+        verbose_name_plural = "số văn bản"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "doc_type", "term_start", "seq"], name="issued_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Số {self.code}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.seq:02d}-{self.doc_type}/{self.issuer_code}"

@@ -68,7 +68,26 @@ _PREDECESSORS_SQL = """UNION
     SELECT s.predecessor_id FROM orgs_orgsuccession s JOIN roots r ON s.successor_id = r.id"""
 
 
+_ANCESTORS_SQL = """
+WITH RECURSIVE up(id) AS (
+    SELECT %s
+    UNION
+    SELECT l.parent_id FROM orgs_orglink l JOIN up u ON l.child_id = u.id
+    WHERE l.relation = 'territorial' AND l.valid_from <= %s
+      AND (l.valid_to IS NULL OR l.valid_to > %s)
+)
+SELECT id FROM up
+"""
+
+
 class OrganizationQuerySet(models.QuerySet):
+    @staticmethod
+    def ancestor_ids(org_id: int, on: dt.date) -> frozenset[int]:
+        """The organization and its territorial superiors on ``on`` (one query)."""
+        with connection.cursor() as cursor:
+            cursor.execute(_ANCESTORS_SQL, [org_id, on, on])
+            return frozenset(row[0] for row in cursor.fetchall())
+
     def existing_on(self, on: dt.date):
         """Organizations that exist on ``on`` (one of their versions holds)."""
         return self.filter(valid_on(on, "versions__")).distinct()
@@ -292,6 +311,36 @@ class OrgSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.predecessor_id} → #{self.successor_id}"
+
+
+class TermPolicy(models.TextChoices):
+    """R-ORG-06: congresses twice every 5 years, or (pilot from 1/7/2025) once."""
+
+    TWICE_IN_FIVE = "2_per_5y", "Hai lần trong 5 năm"
+    ONCE_IN_FIVE = "1_per_5y", "Một lần trong 5 năm"
+
+
+class Term(Validity):
+    """A committee term (nhiệm kỳ); document numbers restart with each term (R-DOC-03)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="terms", verbose_name="tổ chức"
+    )
+    label = models.CharField("nhiệm kỳ", max_length=20, help_text="Ví dụ: 2020–2025.")
+    policy = models.CharField(
+        "chế độ đại hội",
+        max_length=10,
+        choices=TermPolicy.choices,
+        default=TermPolicy.TWICE_IN_FIVE,
+    )
+
+    class Meta:
+        verbose_name = "nhiệm kỳ"
+        verbose_name_plural = "nhiệm kỳ"
+        constraints = [interval_constraint("term_interval")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class NameBook:

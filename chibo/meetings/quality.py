@@ -1,0 +1,155 @@
+"""What the record says about a meeting's quality, computed, never typed.
+
+* criterion 1 (R-MTG-12): attendance above the rubric's threshold (85 %), no member absent
+  without reason, nobody absent with reason more than 3 times in a row in the year;
+  members on special duty and exempt members leave the denominator;
+* duration (R-MTG-03): at least 90 minutes; 120 for a combined meeting under HD 42;
+* resolution (R-MTG-09): valid with more than half of the official members in favour.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from chibo.meetings.models import Attendance, Computed, Meeting, Presence, Rubric
+from chibo.members.models import Membership, official_on
+
+
+def roll(meeting: Meeting) -> list[Membership]:
+    """Đảng số of the cell on the meeting day (R-MEM-10, R-ORG-04): who must be marked."""
+    return list(
+        Membership.objects.counted_on(meeting.day)
+        .filter(cell_id=meeting.cell_id)
+        .select_related("person")
+        .order_by("person__sort_key")
+    )
+
+
+def official_count(meeting: Meeting) -> int:
+    return (
+        Membership.objects.counted_on(meeting.day)
+        .filter(official_on(meeting.day, "person__party__"), cell_id=meeting.cell_id)
+        .count()
+    )
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    denominator: int = 0
+    attended: int = 0
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.attended, self.denominator) if self.denominator else None
+
+    @property
+    def percent(self) -> str:
+        rate = self.rate
+        if rate is None:
+            return "—"
+        return f"{float(rate) * 100:.1f}".replace(".", ",").removesuffix(",0") + "%"
+
+
+def summarize(rows) -> Summary:
+    summary = Summary(total=len(rows), counts={p: 0 for p in Presence.values})
+    for row in rows:
+        status = Presence(row.status)
+        summary.counts[status] += 1
+        if status.in_denominator:
+            summary.denominator += 1
+        if status.attended:
+            summary.attended += 1
+    return summary
+
+
+def excused_streaks(meeting: Meeting) -> dict[int, int]:
+    """Per member: excused absences in a row, this meeting included, within the calendar
+    year, over the cell's held meetings (R-MTG-12)."""
+    start = dt.date(meeting.day.year, 1, 1)
+    rows = (
+        Attendance.objects.filter(
+            meeting__cell_id=meeting.cell_id,
+            meeting__date__gte=start,
+            meeting__date__lte=meeting.day,
+            person__in=Attendance.objects.filter(meeting=meeting).values("person"),
+        )
+        .exclude(meeting__date=meeting.day, meeting__pk__gt=meeting.pk)
+        .order_by("meeting__date", "meeting_id")
+        .values_list("person_id", "status")
+    )
+    streaks: dict[int, int] = {}
+    for person_id, status in rows:
+        streaks[person_id] = streaks.get(person_id, 0) + 1 if status == Presence.EXCUSED else 0
+    return streaks
+
+
+@dataclass
+class Check:
+    ok: bool
+    facts: list[str]
+
+
+def criterion_one(meeting: Meeting, rubric: Rubric) -> Check:
+    rows = list(meeting.attendance.all())
+    summary = summarize(rows)
+    facts, ok = [], True
+    rate = summary.rate
+    if rate is None or rate * 100 <= rubric.attendance_above:
+        ok = False
+        facts.append(
+            f"Tỷ lệ dự họp {summary.percent} ({summary.attended}/{summary.denominator}), "
+            f"không trên {rubric.attendance_above}%."
+        )
+    if summary.counts.get(Presence.UNEXCUSED):
+        ok = False
+        facts.append(f"Có {summary.counts[Presence.UNEXCUSED]} đảng viên vắng không lý do.")
+    longest = max(excused_streaks(meeting).values(), default=0)
+    if longest > rubric.max_excused_in_a_row:
+        ok = False
+        facts.append(
+            f"Có đảng viên vắng có lý do {longest} lần liên tiếp trong năm "
+            f"(quá {rubric.max_excused_in_a_row})."
+        )
+    if ok:
+        facts.append(f"Đạt: tỷ lệ dự họp {summary.percent}.")
+    return Check(ok, facts)
+
+
+def duration_check(meeting: Meeting, rubric: Rubric) -> Check:
+    minutes = meeting.duration_minutes
+    needed = rubric.min_minutes_for(meeting.kind)
+    if minutes is None:
+        return Check(False, ["Chưa ghi giờ bắt đầu, kết thúc."])
+    if minutes < needed:
+        return Check(False, [f"Thời lượng {minutes} phút, dưới {needed} phút (R-MTG-03)."])
+    return Check(True, [f"Thời lượng {minutes} phút (tối thiểu {needed})."])
+
+
+def computed_points(meeting: Meeting, rubric: Rubric) -> dict[int, tuple[int, Check]]:
+    """Points of the computed criteria: full when the check passes, else zero."""
+    result = {}
+    for criterion in rubric.criteria.all():
+        if criterion.computed == Computed.ATTENDANCE:
+            check = criterion_one(meeting, rubric)
+        elif criterion.computed == Computed.DURATION:
+            check = duration_check(meeting, rubric)
+        else:
+            continue
+        result[criterion.pk] = (criterion.max_points if check.ok else 0, check)
+    return result
+
+
+def level_for(rubric: Rubric, total: int) -> str:
+    for level in sorted(rubric.levels.all(), key=lambda lv: -lv.min_points):
+        if total >= level.min_points:
+            return level.label
+    return ""
+
+
+def resolution_passed(meeting: Meeting, officials: int) -> bool | None:
+    """R-MTG-09: more than half of all official members, not of those present."""
+    if meeting.votes_yes is None or not officials:
+        return None
+    return meeting.votes_yes * 2 > officials
