@@ -12,7 +12,7 @@ from chibo.accounts.access import Capability
 from chibo.documents import forms, operations
 from chibo.documents.models import WorkingRegulation, in_force_on
 from chibo.lib import params
-from chibo.lib.pages import form_page
+from chibo.lib.pages import form_page, posted, uploaded
 from chibo.members.roster import cells_in
 
 
@@ -58,8 +58,8 @@ def regulation_new(request):
     )
     cell_id = params.optional_int(request.GET, "cell", "chi bộ")
     form = forms.RegulationForm(
-        request.POST or None,
-        request.FILES or None,
+        posted(request),
+        uploaded(request),
         cells=cells,
         regulations=regulations,
         initial={"cell": cell_id, "issued_on": on},

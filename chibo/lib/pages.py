@@ -19,3 +19,13 @@ def form_page(request, form, template: str, context: dict, action):
             return HttpResponseRedirect(url)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def posted(request):
+    """The data to bind a form to: the POST, even an empty one (``posted(request)``
+    would leave an empty POST unbound and hide its errors), else ``None``."""
+    return request.POST if request.method == "POST" else None
+
+
+def uploaded(request):
+    return request.FILES if request.method == "POST" else None

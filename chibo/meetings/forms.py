@@ -136,7 +136,12 @@ class AttendanceForm(Form):
                 required=False,
                 initial=reason,
             )
-            self.fields[f"reason_{pid}"].widget.attrs["class"] = "form-control form-control-sm"
+            self.fields[f"reason_{pid}"].widget.attrs.update(
+                {
+                    "class": "form-control form-control-sm",
+                    "aria-label": f"Lý do ({membership.person.full_name})",
+                }
+            )
 
     def rows(self):
         for membership in self.roll:

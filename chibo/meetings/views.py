@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params
-from chibo.lib.pages import form_page
+from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
 from chibo.meetings import board as board_lib
 from chibo.meetings import forms, minutes, operations, quality
@@ -204,7 +204,7 @@ def plan(request):
     scope = access.require_any(request.user, today, Capability.WRITE)
     cells = cells_in(scope, today, Capability.WRITE)
     cell_id = params.optional_int(request.GET, "cell", "chi bộ")
-    form = forms.PlanForm(request.POST or None, cells=cells, initial={"cell": cell_id})
+    form = forms.PlanForm(posted(request), cells=cells, initial={"cell": cell_id})
 
     def action(data):
         cell = Organization.objects.get(pk=data["cell"])
@@ -246,9 +246,7 @@ def hold(request, pk: int):
         "votes_abstain": meeting.votes_abstain,
         **{k: getattr(meeting, k) for k in operations.TEXT_FIELDS},
     }
-    form = forms.HoldForm(
-        request.POST or None, members=members, superiors=superiors, initial=initial
-    )
+    form = forms.HoldForm(posted(request), members=members, superiors=superiors, initial=initial)
 
     def action(data):
         people = Person.objects.in_bulk(
@@ -302,7 +300,7 @@ def attendance(request, pk: int):
     meeting = _meeting(request, pk, "write")
     roll = quality.roll(meeting)
     current = {a.person_id: (a.status, a.reason) for a in meeting.attendance.all()}
-    form = forms.AttendanceForm(request.POST or None, roll=roll, current=current)
+    form = forms.AttendanceForm(posted(request), roll=roll, current=current)
     status = 200
     if request.method == "POST":
         status = 400
@@ -321,7 +319,7 @@ def attendance(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def close(request, pk: int):
     meeting = _meeting(request, pk, "write")
-    form = forms.Form(request.POST or None)
+    form = forms.Form(posted(request))
 
     def action(_data):
         operations.close(meeting=meeting, by=request.user)
@@ -365,7 +363,7 @@ def _score(request, pk: int, side: str, capability: str, title: str):
     computed = quality.computed_points(meeting, rubric)
     previous = meeting.evaluations.filter(side=side).prefetch_related("scores").first()
     initial = {f"c{s.criterion_id}": s.points for s in previous.scores.all()} if previous else {}
-    form = forms.ScoreForm(request.POST or None, rubric=rubric, computed=computed, initial=initial)
+    form = forms.ScoreForm(posted(request), rubric=rubric, computed=computed, initial=initial)
     facts = [
         (
             f"{c.order}. {c.title}",
@@ -407,7 +405,7 @@ def confirm(request, pk: int):
     scored = {e.side: e for e in meeting.evaluations.all()}
     base = scored.get(Side.SUPERIOR) or scored.get(Side.SELF)
     form = forms.ConfirmForm(
-        request.POST or None,
+        posted(request),
         levels=[lv.label for lv in rubric.levels.all()],
         initial={"level": base.level if base else None},
     )
@@ -437,7 +435,7 @@ def assign(request, cell_id: int):
             "person"
         )
     ]
-    form = forms.AssignForm(request.POST or None, people=people, initial={"on": today})
+    form = forms.AssignForm(posted(request), people=people, initial={"on": today})
 
     def action(data):
         person = next(p for p in people if p.pk == data["person"])

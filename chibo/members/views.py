@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params
-from chibo.lib.pages import form_page
+from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
 from chibo.members import forms, operations
 from chibo.members.models import (
@@ -163,7 +163,7 @@ def person_new(request):
     versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
     versions = versions.sorted_by_name()
     form = forms.NewPersonForm(
-        request.POST or None, versions=versions, cells=[v for v in versions if Kind(v.kind).is_cell]
+        posted(request), versions=versions, cells=[v for v in versions if Kind(v.kind).is_cell]
     )
 
     def action(data):
@@ -204,7 +204,7 @@ def person_edit(request, pk: int):
             "phone",
         )
     }
-    form = forms.PersonForm(request.POST or None, initial=initial)
+    form = forms.PersonForm(posted(request), initial=initial)
 
     def action(data):
         operations.update_person(person=person, data=_person_data(data), by=request.user)
@@ -217,7 +217,7 @@ def person_edit(request, pk: int):
 def admit(request, pk: int):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on, Capability.WRITE)
-    form = forms.AdmitForm(request.POST or None, person=person, cells=_writable_cells(request, on))
+    form = forms.AdmitForm(posted(request), person=person, cells=_writable_cells(request, on))
 
     def action(data):
         _require_write(request, data["cell"], data["ceremony_date"], "cell")
@@ -251,7 +251,7 @@ def admit(request, pk: int):
 def existing_member(request, pk: int):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on, Capability.WRITE)
-    form = forms.ExistingMemberForm(request.POST or None, cells=_writable_cells(request, on))
+    form = forms.ExistingMemberForm(posted(request), cells=_writable_cells(request, on))
 
     def action(data):
         _require_write(request, data["cell"], data["since"], "cell")
@@ -288,7 +288,7 @@ def recognize(request, pk: int):
                 f"{end:%d/%m/%Y} – {record.recognition_deadline:%d/%m/%Y}",
             ),
         ]
-    form = forms.RecognizeForm(request.POST or None)
+    form = forms.RecognizeForm(posted(request))
 
     def action(data):
         record = operations.recognize(
@@ -317,7 +317,7 @@ def recognize(request, pk: int):
 def transfer(request, pk: int):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on, Capability.WRITE)
-    form = forms.TransferForm(request.POST or None, cells=_cells_everywhere(on))
+    form = forms.TransferForm(posted(request), cells=_cells_everywhere(on))
 
     def action(data):
         home = person.memberships.filter(valid_on(data["on"]), kind=MembershipKind.OFFICIAL).first()
@@ -364,7 +364,7 @@ def receive(request, pk: int):
         raise Http404("Không tìm thấy.")
     if not access.can(request.user, move.to_cell, today, Capability.WRITE):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
-    form = forms.ReceiveForm(request.POST or None, initial={"on": timezone.localdate()})
+    form = forms.ReceiveForm(posted(request), initial={"on": timezone.localdate()})
     book = NameBook([move.from_cell_id, move.to_cell_id])
     facts = [
         ("Đảng viên", move.person.full_name),
@@ -392,7 +392,7 @@ def receive(request, pk: int):
 def _simple(request, pk: int, form_class, title: str, run, **extra):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on, Capability.WRITE)
-    form = form_class(request.POST or None)
+    form = form_class(posted(request))
 
     def action(data):
         message = run(person, data)
@@ -455,7 +455,7 @@ def death(request, pk: int):
 def police(request, pk: int):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on, Capability.WRITE)
-    form = forms.PoliceForm(request.POST or None, cells=_writable_cells(request, on))
+    form = forms.PoliceForm(posted(request), cells=_writable_cells(request, on))
 
     def action(data):
         _require_write(request, data["cell"], data["on"], "cell")
@@ -480,7 +480,7 @@ def appoint(request, pk: int):
     person = access.get_person(request.user, pk, on, Capability.WRITE)
     scope = access.scope(request.user, on)
     orgs = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
-    form = forms.AppointForm(request.POST or None, orgs=orgs.sorted_by_name())
+    form = forms.AppointForm(posted(request), orgs=orgs.sorted_by_name())
 
     def action(data):
         _require_write(request, data["organization"], data["on"], "organization")
@@ -508,7 +508,7 @@ def end_position(request, pk: int):
         raise Http404("Không tìm thấy.")
     if not access.can(request.user, position.organization, min(on, day), Capability.WRITE):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
-    form = forms.EndPositionForm(request.POST or None)
+    form = forms.EndPositionForm(posted(request))
 
     def action(data):
         _require_write(request, position.organization, data["on"], "on")

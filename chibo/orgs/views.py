@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params, vntext
-from chibo.lib.pages import form_page
+from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
 from chibo.members import operations as members
 from chibo.orgs import forms, operations
@@ -173,7 +173,7 @@ def create(request):
     )
     parent_id = params.optional_int(request.GET, "parent", "cấp trên")
     form = forms.CreateForm(
-        request.POST or None,
+        posted(request),
         versions=_versions_in(scope, on, Capability.MANAGE_STRUCTURE),
         parent_required=not root,
         initial={"on": on, "parent": parent_id},
@@ -206,7 +206,7 @@ def _managed(request, pk: int):
 def rename(request, pk: int):
     on, org, version = _managed(request, pk)
     initial = {f: getattr(version, f) for f in operations.ATTRIBUTES} | {"on": on}
-    form = forms.RenameForm(request.POST or None, initial=initial)
+    form = forms.RenameForm(posted(request), initial=initial)
 
     def action(data):
         _require_manage_on(request, [org], data["on"])
@@ -227,7 +227,7 @@ def move(request, pk: int):
     candidates = [
         v for v in _versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
     ]
-    form = forms.MoveForm(request.POST or None, versions=candidates, initial={"on": on})
+    form = forms.MoveForm(posted(request), versions=candidates, initial={"on": on})
 
     def action(data):
         _require_manage_on(request, [org, data["parent"]], data["on"])
@@ -250,7 +250,7 @@ def merge(request):
     on = params.as_of(request.GET)
     scope = access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
     versions = _versions_in(scope, on, Capability.MANAGE_STRUCTURE)
-    form = forms.MergeForm(request.POST or None, versions=versions, initial={"on": on})
+    form = forms.MergeForm(posted(request), versions=versions, initial={"on": on})
 
     def action(data):
         _require_manage_on(request, [*data["sources"], data["into"]], data["on"])
@@ -277,7 +277,7 @@ def split(request, pk: int):
     on, org, version = _managed(request, pk)
     child_ids = org.downlinks.filter(valid_on(on)).values_list("child_id", flat=True)
     children = OrgVersion.objects.on(on).filter(organization_id__in=child_ids).sorted_by_name()
-    form = forms.SplitForm(request.POST or None, children=children, initial={"on": on})
+    form = forms.SplitForm(posted(request), children=children, initial={"on": on})
 
     def action(data):
         _require_manage_on(request, [org], data["on"])
@@ -308,7 +308,7 @@ def split(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def dissolve(request, pk: int):
     on, org, version = _managed(request, pk)
-    form = forms.DissolveForm(request.POST or None, initial={"on": on})
+    form = forms.DissolveForm(posted(request), initial={"on": on})
 
     def action(data):
         _require_manage_on(request, [org], data["on"])

@@ -1,0 +1,202 @@
+"""``/api/v1/meetings``: meetings, attendance and evaluations, scoped like the pages and
+validated by the same forms and operations."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Body, Router, Schema, Status
+
+from chibo.accounts import access
+from chibo.accounts.access import Capability
+from chibo.lib import apiforms, params
+from chibo.lib.params import InvalidParam
+from chibo.meetings import forms, operations, quality
+from chibo.meetings.models import Meeting, Side
+from chibo.members.roster import cells_in
+from chibo.orgs.models import Organization
+
+router = Router(tags=["meetings"])
+
+
+class AttendanceOut(Schema):
+    person: int
+    full_name: str
+    status: str
+    reason: str
+
+
+class EvaluationOut(Schema):
+    side: str
+    total: int
+    level: str
+    scored_at: dt.datetime
+
+
+class MeetingOut(Schema):
+    id: int
+    cell: int
+    kind: str
+    stage: str
+    planned_date: dt.date
+    date: dt.date | None
+    duration_minutes: int | None
+    superior_present: bool
+    number: str | None
+    attendance_rate: str
+    attendance: list[AttendanceOut]
+    evaluations: list[EvaluationOut]
+
+
+def _out(meeting: Meeting) -> MeetingOut:
+    rows = list(meeting.attendance.select_related("person"))
+    return MeetingOut(
+        id=meeting.pk,
+        cell=meeting.cell_id,
+        kind=meeting.kind,
+        stage=meeting.stage,
+        planned_date=meeting.planned_date,
+        date=meeting.date,
+        duration_minutes=meeting.duration_minutes,
+        superior_present=meeting.superior_present,
+        number=meeting.number.code if meeting.number_id else None,
+        attendance_rate=quality.summarize(rows).percent,
+        attendance=[
+            AttendanceOut(
+                person=r.person_id, full_name=r.person.full_name, status=r.status, reason=r.reason
+            )
+            for r in rows
+        ],
+        evaluations=[
+            EvaluationOut(side=e.side, total=e.total, level=e.level, scored_at=e.scored_at)
+            for e in meeting.evaluations.all()
+        ],
+    )
+
+
+def _meeting(request, pk: int, capability: str = "view") -> Meeting:
+    meeting = Meeting.objects.select_related("cell", "number").filter(pk=pk).first()
+    if meeting is None or not access.can(request.user, meeting.cell, meeting.day):
+        raise Http404
+    if capability == "write" and not access.can(
+        request.user, meeting.cell, meeting.day, Capability.WRITE
+    ):
+        raise PermissionDenied
+    if capability == "supervise" and not access.can_supervise(
+        request.user, meeting.cell, meeting.day
+    ):
+        raise PermissionDenied
+    return meeting
+
+
+def _date(value: str, name: str) -> dt.date | None:
+    return params.as_of({name: value}, name) if value else None
+
+
+@router.get("", response=list[MeetingOut], summary="Các buổi sinh hoạt trong phạm vi")
+def list_meetings(
+    request: HttpRequest, cell: str = "", start: str = "", end: str = "", limit: int = 100
+):
+    start_day, end_day = _date(start, "start"), _date(end, "end")
+    if not 1 <= limit <= 500:
+        raise InvalidParam("limit phải từ 1 đến 500.")
+    today = timezone.localdate()
+    day = end_day or today
+    rows = access.scope(request.user, day).filter(Meeting.objects.all(), field="cell_id")
+    cell_id = params.optional_int({"cell": cell}, "cell", "chi bộ")
+    if cell_id is not None:
+        rows = rows.filter(cell_id=cell_id)
+    if start_day:
+        rows = rows.filter(planned_date__gte=start_day)
+    if end_day:
+        rows = rows.filter(planned_date__lte=end_day)
+    rows = rows.select_related("number").prefetch_related("attendance__person", "evaluations")
+    return [_out(m) for m in rows.order_by("-planned_date")[:limit]]
+
+
+@router.get("/{meeting_id}", response=MeetingOut, summary="Một buổi sinh hoạt")
+def get_meeting(request: HttpRequest, meeting_id: int):
+    return _out(_meeting(request, meeting_id))
+
+
+@router.post("", response={201: MeetingOut}, summary="Lên kế hoạch sinh hoạt")
+def plan_meeting(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+    today = timezone.localdate()
+    scope = access.require_any(request.user, today, Capability.WRITE)
+    form = forms.PlanForm(payload, cells=cells_in(scope, today, Capability.WRITE))
+
+    def action(data):
+        cell = Organization.objects.get(pk=data["cell"])
+        if not access.can(request.user, cell, data["planned_date"], Capability.WRITE):
+            raise ValidationError({"cell": "Chi bộ nằm ngoài phạm vi bạn được ghi vào ngày đó."})
+        texts = {k: data[k] for k in operations.TEXT_FIELDS if k in data}
+        return operations.plan(
+            cell=cell,
+            kind=data["kind"],
+            planned_date=data["planned_date"],
+            planned_time=data["planned_time"],
+            by=request.user,
+            **texts,
+        )
+
+    return Status(201, _out(apiforms.run(form, action)))
+
+
+class Mark(Schema):
+    status: str
+    reason: str = ""
+
+
+class AttendanceIn(Schema):
+    marks: dict[int, Mark]
+
+
+@router.post("/{meeting_id}/attendance", response=MeetingOut, summary="Điểm danh")
+def take_attendance(request: HttpRequest, meeting_id: int, body: AttendanceIn):
+    meeting = _meeting(request, meeting_id, "write")
+    marks = body.marks
+    try:
+        operations.take_attendance(
+            meeting=meeting,
+            marks={pid: (m.status, m.reason) for pid, m in marks.items()},
+            by=request.user,
+        )
+    except ValidationError as error:
+        raise apiforms.FormInvalid({"marks": error.messages}) from None
+    return _out(meeting)
+
+
+class ScoreIn(Schema):
+    side: str
+    points: dict[int, int] = {}
+    note: str = ""
+
+
+@router.post("/{meeting_id}/evaluations", response=MeetingOut, summary="Chấm điểm chất lượng")
+def score(request: HttpRequest, meeting_id: int, body: ScoreIn):
+    if body.side not in {Side.SELF, Side.SUPERIOR}:
+        raise InvalidParam("side phải là self hoặc superior.")
+    meeting = _meeting(request, meeting_id, "write" if body.side == Side.SELF else "supervise")
+    try:
+        operations.score(
+            meeting=meeting, side=body.side, points=body.points, note=body.note, by=request.user
+        )
+    except ValidationError as error:
+        raise apiforms.FormInvalid({"points": error.messages}) from None
+    return _out(meeting)
+
+
+class ConfirmIn(Schema):
+    level: str
+    note: str = ""
+
+
+@router.post("/{meeting_id}/confirm", response=MeetingOut, summary="Đảng ủy xác nhận xếp loại")
+def confirm(request: HttpRequest, meeting_id: int, body: ConfirmIn):
+    meeting = _meeting(request, meeting_id, "supervise")
+    try:
+        operations.confirm(meeting=meeting, level=body.level, note=body.note, by=request.user)
+    except ValidationError as error:
+        raise apiforms.FormInvalid({"level": error.messages}) from None
+    return _out(meeting)
