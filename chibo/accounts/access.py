@@ -149,20 +149,37 @@ def _person_affiliations(person) -> list[tuple[int, dt.date, dt.date | None]]:
 
 
 def can_person(user, person, on: dt.date, capability: Capability = Capability.VIEW) -> bool:
-    """A person is reachable through any tie to an organization in scope on the tie's day.
+    """Reading: a person is visible through any tie to an organization in scope on the tie's
+    day (``on`` moved into the tie's interval), so a member who left a cell stays visible to
+    that cell for the time they were there; a pending transfer shows them to the receiving
+    cell; a person with no tie yet, to the office that entered them.
 
-    The day is ``on`` moved into the tie's interval, so a member who left a cell stays
-    visible to that cell for the time they were there. A pending transfer makes the person
-    visible to the receiving cell; a person with no tie yet, to the office that entered them.
+    Writing follows where the person is now: a tie holding today, in write scope today; with
+    none (dead, removed, moved out of the system), the organization of their last tie. A
+    former cell never keeps write access to someone who moved on.
     """
     ties = _person_affiliations(person)
+    today = timezone.localdate()
+    if capability is not Capability.VIEW:
+        current = [
+            org_id for org_id, start, end in ties if start <= today and (end is None or end > today)
+        ]
+        if not current and ties:
+            last = max(ties, key=lambda tie: tie[2] or dt.date.max)
+            current = [last[0]] if last[2] is not None and last[2] <= today else []
+        if not ties:
+            return can(user, person.registered_by, today, capability)
+        for org_id in current:
+            org = Organization.objects.filter(pk=org_id).first()
+            if org is not None and can(user, org, today, capability):
+                return True
+        return False
     for org_id, start, end in ties:
         day = max(on, start)
         if end is not None and day >= end:
             day = end - dt.timedelta(days=1)
         if scope(user, day).allows(org_id, capability):
             return True
-    today = timezone.localdate()
     incoming = person.transfers.filter(received_on__isnull=True, to_cell__isnull=False)
     for to_cell_id in incoming.values_list("to_cell_id", flat=True):
         if scope(user, today).allows(to_cell_id, capability):

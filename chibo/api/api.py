@@ -1,6 +1,8 @@
 """The JSON API, ``/api/v1/``: session or bearer-token authentication, the same scope as the
 pages (``chibo.accounts.access``), errors as ``{"detail": "<Vietnamese message>"}``."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -12,6 +14,16 @@ from ninja.security import HttpBearer, SessionAuth
 from chibo.accounts.models import ApiToken
 from chibo.lib.apiforms import FormInvalid
 from chibo.lib.params import InvalidParam
+
+logger = logging.getLogger(__name__)
+STATUS_TEXT = {
+    400: "Yêu cầu không hợp lệ: nội dung gửi lên không đọc được (cần JSON hợp lệ).",
+    401: "Chưa đăng nhập hoặc mã truy cập không hợp lệ.",
+    403: "Vai trò của bạn không được thực hiện thao tác này.",
+    404: "Không tìm thấy, hoặc nằm ngoài phạm vi của bạn.",
+    405: "Phương thức không được hỗ trợ ở đây.",
+    429: "Quá nhiều yêu cầu; xin thử lại sau.",
+}
 
 
 class TokenAuth(HttpBearer):
@@ -48,9 +60,20 @@ def invalid_param(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
+    if any(e.get("loc", [""])[0] == "body" for e in exc.errors):
+        return _detail(
+            request, "Nội dung gửi lên không đúng dạng (cần một đối tượng JSON hợp lệ).", 400
+        )
     fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors})
     message = "Tham số không hợp lệ: " + ", ".join(f for f in fields if f)
     return _detail(request, message.rstrip(": "), 400)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    # Logged by Django's request logger with the traceback; the client gets JSON, not HTML.
+    logger.exception("Lỗi API tại %s", request.path)
+    return _detail(request, "Lỗi hệ thống; xin thử lại sau.", 500)
 
 
 @api.exception_handler(AuthenticationError)
@@ -72,7 +95,9 @@ def forbidden(request, exc):
 def http_error(request, exc):
     if isinstance(exc, FormInvalid):
         return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
-    return _detail(request, str(exc), exc.status_code)
+    # django-ninja's own texts are English; say it in Vietnamese by status.
+    text = STATUS_TEXT.get(exc.status_code, "Yêu cầu không hợp lệ.")
+    return _detail(request, text, exc.status_code)
 
 
 api.add_router("/organizations", "chibo.orgs.api.router")

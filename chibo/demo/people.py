@@ -264,8 +264,14 @@ def build(tree: Tree) -> dict:
     )
     ops.recognize(person=recruit, decided_on=D(2025, 6, 10), decision_no="12-QĐ/ĐU", by=None)
 
-    # R-GEO-02: Quế Tân's cell takes the members of Hiệp Thuận and Hiệp Hòa.
+    # R-GEO-02: Quế Tân's cell takes the members of Hiệp Thuận and Hiệp Hòa; the merged
+    # communes' posts end.
     que_tan = cells["Quế Tân"]
+    ops.follow_reorganization(
+        sources=[tree.communes["Hiệp Thuận"], tree.communes["Hiệp Hòa"]],
+        successor=tree.communes["Quế Tân"],
+        on=QUE_TAN_MERGER,
+    )
     ops.follow_reorganization(
         sources=[cells["Hiệp Thuận"], cells["Hiệp Hòa"]], successor=que_tan, on=QUE_TAN_MERGER
     )
@@ -313,6 +319,11 @@ def build(tree: Tree) -> dict:
     for new, olds in sources.items():
         cell = cells[f"{new} (2025)"]
         ops.follow_reorganization(sources=[cells[o] for o in olds], successor=cell, on=REFORM)
+        ops.follow_reorganization(
+            sources=[tree.communes[o] for o in olds],
+            successor=tree.communes[f"{new} (2025)"],
+            on=REFORM,
+        )
         chief = people["Hiệp Thuận" if olds[0] == "Quế Tân" else olds[0]][0]
         deputy = people[olds[1]][0]
         ops.appoint(

@@ -49,7 +49,9 @@ def _out(regulation: WorkingRegulation, book: NameBook, on: dt.date, in_force: b
 def list_regulations(request: HttpRequest, as_of: str = "", in_force: bool = False):
     on = params.as_of({"as_of": as_of})
     ids = [c.organization_id for c in cells_in(access.scope(request.user, on), on)]
-    rows = WorkingRegulation.objects.filter(cell_id__in=ids).order_by("cell_id", "issued_on")
+    rows = WorkingRegulation.objects.filter(cell_id__in=ids, issued_on__lte=on).order_by(
+        "cell_id", "issued_on"
+    )
     active = set(rows.filter(in_force_on(on)).values_list("pk", flat=True))
     book = NameBook(set(ids))
     return [_out(r, book, on, r.pk in active) for r in rows if not in_force or r.pk in active]
@@ -63,7 +65,7 @@ def create_regulation(request: HttpRequest, payload: dict = Body(...)):  # noqa:
     regulations = WorkingRegulation.objects.filter(
         in_force_on(today), cell_id__in=[c.organization_id for c in cells]
     )
-    form = RegulationForm(payload, cells=cells, regulations=regulations)
+    form = RegulationForm(apiforms.payload_data(payload), cells=cells, regulations=regulations)
 
     def action(data):
         if not access.can(request.user, data["cell"], data["issued_on"], Capability.WRITE):

@@ -2,10 +2,16 @@ import zipfile
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from chibo.documents.models import MAX_FILE_BYTES
 from chibo.lib.forms import DateField, Form, TextField
 from chibo.orgs.forms import OrgField
+
+
+def not_in_future(value) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("Ngày ban hành chưa đến.")
 
 
 def check_file(upload) -> None:
@@ -34,7 +40,7 @@ class RegulationForm(Form):
     cell = OrgField(label="Chi bộ")
     number = TextField(label="Số, ký hiệu", max_length=50, help_text="Ví dụ: 01-QC/CB.")
     title = TextField(label="Trích yếu", max_length=300)
-    issued_on = DateField(label="Ngày ban hành")
+    issued_on = DateField(label="Ngày ban hành", validators=[not_in_future])
     replaces = forms.TypedChoiceField(
         label="Thay thế quy chế", required=False, coerce=int, empty_value=None
     )

@@ -31,7 +31,9 @@ def regulation_list(request):
             "pk", flat=True
         )
     )
-    regulations = WorkingRegulation.objects.filter(cell_id__in=ids).select_related("replaced_by")
+    regulations = WorkingRegulation.objects.filter(
+        cell_id__in=ids, issued_on__lte=on
+    ).select_related("replaced_by")
     names = {c.organization_id: c.name for c in cells}
     covered = {r.cell_id for r in regulations if r.pk in in_force}
     rows = sorted(

@@ -3,6 +3,7 @@ refusal the messages stay at the fields and the answer is 400, with nothing writ
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
@@ -11,7 +12,9 @@ def form_page(request, form, template: str, context: dict, action):
     """``action(cleaned_data)`` performs the change and returns (URL, success message)."""
     if request.method == "POST" and form.is_valid():
         try:
-            url, message = action(form.cleaned_data)
+            # One user action, one transaction: a refusal half-way writes nothing.
+            with transaction.atomic():
+                url, message = action(form.cleaned_data)
         except ValidationError as error:
             form.add_validation_error(error)
         else:

@@ -124,7 +124,9 @@ def get_meeting(request: HttpRequest, meeting_id: int):
 def plan_meeting(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
     today = timezone.localdate()
     scope = access.require_any(request.user, today, Capability.WRITE)
-    form = forms.PlanForm(payload, cells=cells_in(scope, today, Capability.WRITE))
+    form = forms.PlanForm(
+        apiforms.payload_data(payload), cells=cells_in(scope, today, Capability.WRITE)
+    )
 
     def action(data):
         cell = Organization.objects.get(pk=data["cell"])

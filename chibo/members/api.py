@@ -51,8 +51,8 @@ class MemberList(Schema):
 
 
 def _limits(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidParam(f"limit phải từ 1 đến {MAX_LIMIT}, offset không âm.")
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= 10_000_000:
+        raise InvalidParam(f"limit phải từ 1 đến {MAX_LIMIT}; offset từ 0 đến 10.000.000.")
 
 
 @members.get("", response=MemberList, summary="Đảng viên trong phạm vi vào một ngày")
@@ -165,7 +165,7 @@ def create_person(request: HttpRequest, payload: dict = Body(...)):  # noqa: B00
     versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
     versions = versions.sorted_by_name()
     form = forms.NewPersonForm(
-        {k: v for k, v in payload.items() if v is not None},
+        apiforms.payload_data(payload),
         versions=versions,
         cells=cells_in(scope, on, Capability.WRITE),
     )
@@ -249,14 +249,15 @@ def list_positions(request: HttpRequest, as_of: str = "", org: str = ""):
 
 @positions.post("", response={201: PositionOut}, summary="Bầu, chỉ định chức vụ")
 def create_position(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
-    person_id = params.optional_int({"person": str(payload.get("person", ""))}, "person", "người")
+    data = apiforms.payload_data(payload)
+    person_id = params.optional_int({"person": data.get("person", "")}, "person", "người")
     if person_id is None:
         raise apiforms.FormInvalid({"person": ["Trường này là bắt buộc."]})
     today = timezone.localdate()
     person = access.get_person(request.user, person_id, today, Capability.WRITE)
     scope = access.scope(request.user, today)
     orgs = scope.filter(OrgVersion.objects.on(today), Capability.WRITE, "organization_id")
-    form = forms.AppointForm(payload, orgs=orgs.sorted_by_name())
+    form = forms.AppointForm(data, orgs=orgs.sorted_by_name())
 
     def action(data):
         if not access.can(request.user, data["organization"], data["on"], Capability.WRITE):

@@ -166,7 +166,7 @@ class TransferForm(Form):
     on = PastDate("Ngày chuyển đi")
     to_cell = OrgField(label="Chi bộ nhận (trong hệ thống)", required=False)
     to_outside = TextField(label="Hoặc nơi nhận ngoài hệ thống", max_length=200, required=False)
-    until = DateField(label="Sinh hoạt tạm thời đến ngày", required=False)
+    until = DateField(label="Sinh hoạt tạm thời đến hết ngày", required=False)
     received_on = PastDate(
         "Ngày chi bộ nhận tiếp nhận",
         required=False,

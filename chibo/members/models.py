@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 
 from chibo.lib import vndates, vntext
 from chibo.lib.validity import Validity, interval_constraint, valid_on
@@ -253,7 +253,7 @@ class MembershipQuerySet(models.QuerySet):
                     Position.objects.filter(
                         valid_on(on), person=person, organization=OuterRef("cell_id")
                     )
-                    .order_by("role")
+                    .order_by(ROLE_RANK)
                     .values("role")[:1]
                 ),
                 exempt=Exists(Exemption.objects.filter(valid_on(on), person=person)),
@@ -427,6 +427,16 @@ class Role(models.TextChoices):
     CELL_COMMITTEE = "cell_committee", "Chi ủy viên"
     STANDING = "standing", "Ủy viên Ban Thường vụ"
     COMMITTEE = "committee", "Ủy viên Ban Chấp hành"
+
+
+# The highest post first when a person holds several (Bí thư who is also chi ủy viên).
+ROLE_RANK = Case(
+    When(role="secretary", then=Value(1)),
+    When(role="deputy", then=Value(2)),
+    When(role="standing", then=Value(3)),
+    When(role="cell_committee", then=Value(4)),
+    default=Value(5),
+)
 
 
 class Position(Validity):

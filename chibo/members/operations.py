@@ -25,6 +25,7 @@ from chibo.members.models import (
     Position,
     RankHolding,
     Reason,
+    Role,
     Status,
     Transfer,
 )
@@ -96,6 +97,32 @@ def add_person(*, data: PersonData, registered_by: Organization, by) -> Person:
     return person
 
 
+@dataclass
+class Police:
+    cell: Organization
+    position: str
+    rank: int | None
+    since: dt.date
+
+
+@transaction.atomic
+def register_person(
+    *, data: PersonData, registered_by: Organization, police: Police | None = None, by
+) -> Person:
+    """Thêm người, and when they are a regular officer, their post from ``police.since``."""
+    person = add_person(data=data, registered_by=registered_by, by=by)
+    if police is not None:
+        set_police_service(
+            person=person,
+            on=police.since,
+            cell=police.cell,
+            position=police.position,
+            rank=police.rank,
+            by=by,
+        )
+    return person
+
+
 @transaction.atomic
 def update_person(*, person: Person, data: PersonData, by) -> Person:
     _fill(person, data)
@@ -122,11 +149,17 @@ def admission_warnings(person: Person, decision_date: dt.date, ceremony_date: dt
     return warnings
 
 
+CELL_ROLES = {Role.SECRETARY, Role.DEPUTY, Role.CELL_COMMITTEE}
+
+
 def _new_record(
     person: Person, decision_date: dt.date, ceremony_date: dt.date, decision_no: str
 ) -> PartyRecord:
     if hasattr(person, "party"):
-        raise ValidationError("Người này đã có hồ sơ đảng viên; không thể kết nạp lại (R-MEM-14).")
+        raise ValidationError(
+            "Người này đã có hồ sơ đảng viên. Kết nạp lại chưa được hỗ trợ; người bỏ sinh "
+            "hoạt đảng thì không được kết nạp lại (R-MEM-14)."
+        )
     if ceremony_date < decision_date:
         raise ValidationError(
             {"ceremony_date": "Lễ kết nạp không thể trước ngày quyết định kết nạp."}
@@ -252,6 +285,19 @@ def transfer(
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
         raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
     home = _membership_on(person, on, MembershipKind.OFFICIAL, "on")
+    later = (
+        person.memberships.filter(valid_from__gt=on).exists()
+        or person.transfers.filter(sent_on__gt=on).exists()
+    )
+    if later or home.valid_to is not None:
+        raise ValidationError(
+            {
+                "on": "Đã có sinh hoạt hoặc chuyển sinh hoạt được ghi sau ngày này; chỉ chuyển "
+                "được từ nơi đảng viên đang sinh hoạt."
+            }
+        )
+    if to_cell is not None:
+        _cell_on(to_cell, on, "to_cell")
     if to_cell is None and not vntext.nfc(to_outside):
         raise ValidationError({"to_cell": "Hãy chọn chi bộ nhận hoặc ghi nơi nhận."})
     if to_cell is not None and to_cell.pk == home.cell_id:
@@ -269,6 +315,8 @@ def transfer(
         raise ValidationError({"kind": "Hình thức chuyển sinh hoạt không hợp lệ."})
     if kind == MembershipKind.OFFICIAL:
         _close([home], on, reason_out=Reason.TRANSFER)
+        # Posts in the cell left behind end with the membership (R-ORG-04 counts).
+        _close(person.positions.filter(valid_on(on), organization_id=home.cell_id), on)
     move = Transfer.objects.create(
         person=person,
         kind=kind,
@@ -294,6 +342,9 @@ def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
         )
     if on < transfer.sent_on:
         raise ValidationError({"on": "Ngày tiếp nhận không thể trước ngày chuyển đi."})
+    record = getattr(transfer.person, "party", None)
+    if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
+        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không còn là đảng viên."})
     if transfer.until is not None and on >= transfer.until:
         raise ValidationError({"on": "Ngày tiếp nhận đã quá thời hạn sinh hoạt tạm thời."})
     _cell_on(transfer.to_cell, on, "on")
@@ -387,10 +438,25 @@ def appoint(
         raise ValidationError({"on": f"Tổ chức không hoạt động vào ngày {_d(on)}."})
     if person.positions.filter(valid_on(on), organization=organization, role=role).exists():
         raise ValidationError({"role": "Người này đang giữ chức vụ này vào ngày đó."})
-    if Kind(version.kind).is_cell:
-        record = getattr(person, "party", None)
-        if record is None or record.status_on(on) not in {Status.OFFICIAL, Status.PROBATIONARY}:
-            raise ValidationError({"person": "Chức vụ trong chi bộ phải là đảng viên."})
+    is_cell = Kind(version.kind).is_cell
+    if is_cell and role not in CELL_ROLES:
+        raise ValidationError({"role": "Chức vụ này không có ở chi bộ (R-ORG-04)."})
+    if not is_cell and role == Role.CELL_COMMITTEE:
+        raise ValidationError({"role": "Chi ủy viên chỉ có ở chi bộ."})
+    if (
+        role == Role.SECRETARY
+        and Position.objects.filter(
+            valid_on(on), organization=organization, role=Role.SECRETARY
+        ).exists()
+    ):
+        raise ValidationError(
+            {"role": "Tổ chức đã có Bí thư vào ngày này; hãy ghi thôi giữ chức vụ trước."}
+        )
+    if is_cell:
+        counted = Membership.objects.counted_on(on).filter(person=person, cell=organization)
+        if not counted.exists():
+            message = "Chức vụ trong chi bộ phải là đảng viên sinh hoạt chính thức ở chi bộ đó."
+            raise ValidationError({"person": message})
     return Position.objects.create(
         person=person,
         organization=organization,
@@ -421,9 +487,17 @@ def set_police_service(
     by,
 ) -> None:
     """From ``on``: post and unit (``cell`` None ends the service) and rank, if changed."""
+    if person.police_service.filter(valid_from__gt=on).exists() or (
+        rank is not None and person.ranks.filter(valid_from__gt=on).exists()
+    ):
+        raise ValidationError(
+            {"on": "Đã có thay đổi công tác hoặc cấp bậc được ghi sau ngày này; hãy chọn ngày sau."}
+        )
     current = person.police_service.filter(valid_on(on)).first()
     if cell is not None:
         _cell_on(cell, on, "cell")
+        if not cell.is_police:
+            raise ValidationError({"cell": "Đơn vị phải là chi bộ Công an (R-POL-02)."})
         if current is None or current.cell_id != cell.pk or current.position != position:
             _close([current] if current else [], on)
             PoliceService.objects.create(person=person, cell=cell, position=position, valid_from=on)
@@ -465,3 +539,16 @@ def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> N
             reason_in=Reason.REORGANIZATION,
         )
     _close(Position.objects.filter(valid_on(on), organization__in=sources), on)
+
+
+def ties_on(org: Organization, on: dt.date) -> int:
+    """How many memberships, police posts and party posts are open at ``org`` on ``on``:
+    an organization that still has them cannot simply end (dissolve, split)."""
+    return sum(
+        model.objects.filter(valid_on(on), **{field: org}).count()
+        for model, field in (
+            (Membership, "cell"),
+            (PoliceService, "cell"),
+            (Position, "organization"),
+        )
+    )

@@ -2,15 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
+from chibo.lib.validity import valid_on
 from chibo.members.forms import MemberFilterForm
 from chibo.members.models import (
     Membership,
     MembershipKind,
     PolicePosition,
+    Position,
     Rank,
     Role,
     Status,
@@ -31,27 +33,39 @@ def roster(user, on: dt.date, query):
     cells = cells_in(scope, on)
     form = MemberFilterForm(query or None, cells=cells)
     rows = Membership.objects.roster(on).filter(cell_id__in=[c.organization_id for c in cells])
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            rows = rows.filter(name_matches(data["q"], "person__"))
-        if data["cell"]:
-            rows = rows.filter(cell_id=data["cell"])
-        status = data["status"]
-        official = Q(person__party__official_date__lte=on)
-        if status == Status.OFFICIAL:
-            rows = rows.filter(official, kind=MembershipKind.OFFICIAL)
-        elif status == Status.PROBATIONARY:
-            rows = rows.filter(~official, kind=MembershipKind.OFFICIAL)
-        elif status == "temporary":
-            rows = rows.filter(kind=MembershipKind.TEMPORARY)
-        elif status == "exempt":
-            rows = rows.filter(exempt=True)
-        if data["rank"]:
-            rows = rows.filter(rank=data["rank"])
-        if data["position"]:
-            side, value = data["position"].split(":", 1)
-            rows = rows.filter(**{"party_role" if side == "party" else "police_position": value})
+    form.is_valid()  # the fields that are valid still filter; the page says which are not
+    data = {name: None for name in form.fields} | getattr(form, "cleaned_data", {})
+    if data["q"]:
+        rows = rows.filter(name_matches(data["q"], "person__"))
+    if data["cell"]:
+        rows = rows.filter(cell_id=data["cell"])
+    status = data["status"]
+    official = Q(person__party__official_date__lte=on)
+    if status == Status.OFFICIAL:
+        rows = rows.filter(official, kind=MembershipKind.OFFICIAL)
+    elif status == Status.PROBATIONARY:
+        rows = rows.filter(~official, kind=MembershipKind.OFFICIAL)
+    elif status == "temporary":
+        rows = rows.filter(kind=MembershipKind.TEMPORARY)
+    elif status == "exempt":
+        rows = rows.filter(exempt=True)
+    if data["rank"]:
+        rows = rows.filter(rank=data["rank"])
+    if data["position"]:
+        side, value = data["position"].split(":", 1)
+        if side == "party":
+            rows = rows.filter(
+                Exists(
+                    Position.objects.filter(
+                        valid_on(on),
+                        person=OuterRef("person_id"),
+                        organization=OuterRef("cell_id"),
+                        role=value,
+                    )
+                )
+            )
+        else:
+            rows = rows.filter(police_position=value)
     return form, rows, {c.organization_id: c.name for c in cells}
 
 

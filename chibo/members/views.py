@@ -168,19 +168,21 @@ def person_new(request):
 
     def action(data):
         _require_write(request, data["registered_by"], on, "registered_by")
-        person = operations.add_person(
-            data=_person_data(data), registered_by=data["registered_by"], by=request.user
-        )
+        police = None
         if data["police_cell"] is not None:
             _require_write(request, data["police_cell"], data["police_since"], "police_cell")
-            operations.set_police_service(
-                person=person,
-                on=data["police_since"],
+            police = operations.Police(
                 cell=data["police_cell"],
                 position=data["police_position"],
                 rank=data["rank"],
-                by=request.user,
+                since=data["police_since"],
             )
+        person = operations.register_person(
+            data=_person_data(data),
+            registered_by=data["registered_by"],
+            police=police,
+            by=request.user,
+        )
         return _url("members:detail", on, person.pk), f"Đã thêm {person.full_name}."
 
     return _page(request, form, "Thêm người", {"on": on}, action)
@@ -322,13 +324,15 @@ def transfer(request, pk: int):
     def action(data):
         home = person.memberships.filter(valid_on(data["on"]), kind=MembershipKind.OFFICIAL).first()
         _require_write(request, home.cell if home else None, data["on"], "on")
+        # The form asks for the last day of temporary activity; intervals end the day after.
+        until = data["until"] + dt.timedelta(days=1) if data["until"] else None
         move = operations.transfer(
             person=person,
             kind=data["kind"],
             on=data["on"],
             to_cell=data["to_cell"],
             to_outside=data["to_outside"],
-            until=data["until"],
+            until=until,
             received_on=data["received_on"],
             reason=data["reason"],
             by=request.user,

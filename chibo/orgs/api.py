@@ -84,7 +84,7 @@ def list_organizations(
         raise InvalidParam(
             f"Loại hình “{kind[:30]}” không hợp lệ; dùng một trong: {', '.join(Kind.values)}."
         )
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= 10_000_000:
         raise InvalidParam(f"limit phải từ 1 đến {MAX_LIMIT}, offset không âm.")
     scope = access.scope(request.user, on)
     versions = scope.filter(OrgVersion.objects.on(on), field="organization_id")

@@ -152,6 +152,15 @@ def _require_manage_on(request, orgs, on: dt.date) -> None:
             )
 
 
+def _refuse_people(org, on: dt.date) -> None:
+    ties = members.ties_on(org, on)
+    if ties:
+        raise ValidationError(
+            f"Tổ chức còn {ties} người sinh hoạt, công tác hoặc giữ chức vụ vào ngày này; hãy "
+            "chuyển họ đi, hoặc hợp nhất tổ chức thay vì giải thể, chia tách."
+        )
+
+
 def _attrs(data, prefix: str = "") -> operations.Attrs:
     return operations.Attrs(
         kind=data[f"{prefix}kind"],
@@ -265,8 +274,10 @@ def merge(request):
             by=request.user,
             decision=data["decision"],
         )
-        # Members and officers of merged cells continue in the successor (R-GEO-03).
-        members.follow_reorganization(sources=data["sources"], successor=successor, on=data["on"])
+        # Members and officers of merged cells continue in the successor (R-GEO-03); the
+        # receiving organization keeps its own posts.
+        sources = [s for s in data["sources"] if s.pk != successor.pk]
+        members.follow_reorganization(sources=sources, successor=successor, on=data["on"])
         return _url("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
 
     return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
@@ -281,6 +292,7 @@ def split(request, pk: int):
 
     def action(data):
         _require_manage_on(request, [org], data["on"])
+        _refuse_people(org, data["on"])
         parts = [
             operations.Attrs(
                 kind=version.kind,
@@ -312,6 +324,7 @@ def dissolve(request, pk: int):
 
     def action(data):
         _require_manage_on(request, [org], data["on"])
+        _refuse_people(org, data["on"])
         event = operations.dissolve(
             org=org, on=data["on"], by=request.user, decision=data["decision"]
         )

@@ -19,7 +19,7 @@ from chibo.members.models import (
     member_on,
     official_on,
 )
-from chibo.orgs.models import Kind, OrgVersion
+from chibo.orgs.models import Kind, OrgLink, OrgVersion, Relation
 
 # R-ORG-01: a cell needs at least 3 official members.
 MIN_OFFICIAL = 3
@@ -106,15 +106,18 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     versions = OrgVersion.objects.on(on).select_related("organization")
     if scope_ids is not None:
         versions = versions.filter(organization_id__in=scope_ids)
-    communes = 0
     rows: dict[int, CellRow] = {}
+    committees: set[int] = set()
     for version in versions:
         kind = Kind(version.kind)
         if kind.is_cell and version.organization.is_police:
             rows[version.organization_id] = CellRow(version)
         elif kind == Kind.GRASSROOTS_COMMITTEE and not version.organization.is_police:
-            communes += 1
+            committees.add(version.organization_id)
     cell_ids = list(rows)
+    # The article counts the commune committees the police cells sit under (F-2).
+    parents = OrgLink.objects.on(on).filter(child_id__in=cell_ids, relation=Relation.TERRITORIAL)
+    communes = len(set(parents.values_list("parent_id", flat=True)) & committees)
 
     counts = (
         Membership.objects.counted_on(on)

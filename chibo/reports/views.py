@@ -3,6 +3,7 @@ from django.views.decorators.http import require_GET
 
 from chibo.accounts import access
 from chibo.lib import params
+from chibo.lib.vnnumbers import number
 from chibo.orgs.models import Organization
 from chibo.reports import stats
 
@@ -41,10 +42,14 @@ def overview(request):
     cells = figures["police_cells"]
 
     def of(n: int) -> str:  # the article writes "07/11": two digits when out of ten or more
-        return f"{n:02d}/{cells}" if cells >= 10 else f"{n}/{cells}"
+        return f"{n:02d}/{number(cells)}" if cells >= 10 else f"{n}/{cells}"
 
     cards = [
-        (LABELS["police_cells"], f"{cells}", f"trực thuộc {figures['commune_committees']} đảng ủy"),
+        (
+            LABELS["police_cells"],
+            number(cells),
+            f"trực thuộc {number(figures['commune_committees'])} đảng ủy",
+        ),
         (
             LABELS["members"],
             f"{figures['members']:02d}",
@@ -62,7 +67,7 @@ def overview(request):
         ),
         (
             "Cán bộ chính quy là đảng viên",
-            f"{figures['regular_officers_party_members']}/{figures['regular_officers']}",
+            f"{number(figures['regular_officers_party_members'])}/{number(figures['regular_officers'])}",
             "",
         ),
     ]

@@ -1,0 +1,13 @@
+from django import template
+
+from chibo.lib.vnnumbers import number
+
+register = template.Library()
+
+
+@register.filter(name="vn_number")
+def vn_number(value):
+    """{{ members|vn_number }} → "120.000" (R-TXT-02)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return number(value)
