@@ -60,9 +60,16 @@ def invalid_param(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
-    if any(e.get("loc", [""])[0] == "body" for e in exc.errors):
-        return _detail(
-            request, "Nội dung gửi lên không đúng dạng (cần một đối tượng JSON hợp lệ).", 400
+    body = [e for e in exc.errors if e.get("loc", [""])[0] == "body"]
+    if body:
+        fields = {str(e["loc"][2]) for e in body if len(e.get("loc", [])) > 2}
+        return api.create_response(
+            request,
+            {
+                "detail": "Nội dung gửi lên không đúng dạng (cần một đối tượng JSON hợp lệ).",
+                "errors": {f: ["Giá trị phải là một chuỗi, số hoặc true/false."] for f in fields},
+            },
+            status=400,
         )
     fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors})
     message = "Tham số không hợp lệ: " + ", ".join(f for f in fields if f)

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -57,8 +57,17 @@ def list_regulations(request: HttpRequest, as_of: str = "", in_force: bool = Fal
     return [_out(r, book, on, r.pk in active) for r in rows if not in_force or r.pk in active]
 
 
+class RegulationIn(Schema):
+    cell: str | int | None = None
+    number: str | int | None = None
+    title: str | None = None
+    issued_on: str | int | None = None
+    replaces: str | int | None = None
+
+
 @router.post("", response={201: RegulationOut}, summary="Ghi quy chế làm việc (không kèm tệp)")
-def create_regulation(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+def create_regulation(request: HttpRequest, body: RegulationIn):
+    payload = body.dict()
     today = timezone.localdate()
     scope = access.require_any(request.user, today, Capability.WRITE)
     cells = cells_in(scope, today, Capability.WRITE)

@@ -1,10 +1,6 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
@@ -14,10 +10,6 @@ from chibo.documents.models import WorkingRegulation, in_force_on
 from chibo.lib import params
 from chibo.lib.pages import form_page, posted, uploaded
 from chibo.members.roster import cells_in
-
-
-def _url(name: str, on: dt.date, *args) -> str:
-    return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat()})
 
 
 @require_GET
@@ -82,7 +74,7 @@ def regulation_new(request):
             file=data["file"],
             by=request.user,
         )
-        return _url(
+        return params.url_as_of(
             "documents:regulations", data["issued_on"]
         ), f"Đã ghi quy chế {regulation.number}."
 
@@ -90,8 +82,8 @@ def regulation_new(request):
         "nav": "documents",
         "on": on,
         "title": "Ban hành quy chế làm việc",
-        "crumbs": [(_url("documents:regulations", on), "Quy chế làm việc")],
-        "cancel_url": _url("documents:regulations", on),
+        "crumbs": [(params.url_as_of("documents:regulations", on), "Quy chế làm việc")],
+        "cancel_url": params.url_as_of("documents:regulations", on),
     }
     return form_page(request, form, "form_page.html", context, action)
 

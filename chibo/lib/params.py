@@ -34,3 +34,11 @@ def optional_int(params, name: str, label: str) -> int | None:
     if not raw.isdigit() or len(raw) > 18:
         raise InvalidParam(f"Giá trị “{raw[:20]}” của {label} không hợp lệ (cần một số).")
     return int(raw)
+
+
+def url_as_of(name: str, on: dt.date, *args, **query) -> str:
+    """A page's URL that keeps the date being viewed: ``/orgs/3/?as_of=2023-05-24``."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat(), **query})

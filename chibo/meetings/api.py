@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -120,8 +120,22 @@ def get_meeting(request: HttpRequest, meeting_id: int):
     return _out(_meeting(request, meeting_id))
 
 
+class PlanIn(Schema):
+    cell: str | int | None = None
+    kind: str | None = None
+    planned_date: str | int | None = None
+    planned_time: str | None = None
+    place: str | None = None
+    topic: str | None = None
+    agenda_political: str | None = None
+    agenda_tasks: str | None = None
+    agenda_party: str | None = None
+    materials: str | None = None
+
+
 @router.post("", response={201: MeetingOut}, summary="Lên kế hoạch sinh hoạt")
-def plan_meeting(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+def plan_meeting(request: HttpRequest, body: PlanIn):
+    payload = body.dict()
     today = timezone.localdate()
     scope = access.require_any(request.user, today, Capability.WRITE)
     form = forms.PlanForm(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chibo.documents import numbering
 from chibo.lib import vntext
 from chibo.lib.validity import valid_on
+from chibo.lib.vndates import format_date
 from chibo.meetings import quality
 from chibo.meetings.models import (
     Attendance,
@@ -42,14 +43,10 @@ TEXT_FIELDS = (
 )
 
 
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _cell_on(cell: Organization, on: dt.date, field: str) -> None:
     version = cell.version_on(on)
     if version is None or not OrgKind(version.kind).is_cell:
-        raise ValidationError({field: f"Chi bộ không hoạt động vào ngày {_d(on)}."})
+        raise ValidationError({field: f"Chi bộ không hoạt động vào ngày {format_date(on)}."})
 
 
 @transaction.atomic
@@ -152,7 +149,8 @@ def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) 
     strangers = set(marks) - roll
     if strangers:
         raise ValidationError(
-            f"{len(strangers)} người không thuộc đảng số của chi bộ vào ngày {_d(meeting.day)}."
+            f"{len(strangers)} người không thuộc đảng số của chi bộ vào ngày "
+            f"{format_date(meeting.day)}."
         )
     missing = roll - set(marks)
     if missing:

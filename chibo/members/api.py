@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -158,8 +158,42 @@ def get_person(request: HttpRequest, person_id: int, as_of: str = ""):
     return _person_out(request, access.get_person(request.user, person_id, on), on)
 
 
+Value = str | int | bool | None
+
+
+class PersonIn(Schema):
+    """The fields of the page "Thêm người"; dates as dd/mm/yyyy or yyyy-mm-dd."""
+
+    ho: Value = None
+    ten_dem: Value = None
+    ten: Value = None
+    gender: Value = None
+    birth_date: Value = None
+    ethnicity: Value = None
+    home_town: Value = None
+    cccd: Value = None
+    phone: Value = None
+    registered_by: Value = None
+    police_cell: Value = None
+    police_position: Value = None
+    rank: Value = None
+    police_since: Value = None
+    confirm_warnings: Value = None
+
+
+class PositionIn(Schema):
+    person: Value = None
+    organization: Value = None
+    role: Value = None
+    on: Value = None
+    term: Value = None
+    appointed: Value = None
+    government_post: Value = None
+
+
 @people.post("", response={201: PersonOut}, summary="Thêm người (như trang Thêm người)")
-def create_person(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+def create_person(request: HttpRequest, body: PersonIn):
+    payload = body.dict()
     on = timezone.localdate()
     scope = access.require_any(request.user, on, Capability.WRITE)
     versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
@@ -248,7 +282,8 @@ def list_positions(request: HttpRequest, as_of: str = "", org: str = ""):
 
 
 @positions.post("", response={201: PositionOut}, summary="Bầu, chỉ định chức vụ")
-def create_position(request: HttpRequest, payload: dict = Body(...)):  # noqa: B008
+def create_position(request: HttpRequest, body: PositionIn):
+    payload = body.dict()
     data = apiforms.payload_data(payload)
     person_id = params.optional_int({"person": data.get("person", "")}, "person", "người")
     if person_id is None:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates, vntext
 from chibo.lib.validity import valid_on
+from chibo.lib.vndates import format_date
 from chibo.members.models import (
     EndReason,
     Exemption,
@@ -32,10 +33,6 @@ from chibo.members.models import (
 from chibo.orgs.models import Kind, Organization
 
 
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _close(rows, on: dt.date, **fields) -> None:
     """End rows at ``on``; a row that would end on its first day never held, so it goes."""
     for row in rows:
@@ -51,7 +48,9 @@ def _close(rows, on: dt.date, **fields) -> None:
 def _cell_on(cell: Organization, on: dt.date, field: str) -> None:
     version = cell.version_on(on)
     if version is None or not Kind(version.kind).is_cell:
-        raise ValidationError({field: f"Chi bộ được chọn không hoạt động vào ngày {_d(on)}."})
+        raise ValidationError(
+            {field: f"Chi bộ được chọn không hoạt động vào ngày {format_date(on)}."}
+        )
 
 
 @dataclass
@@ -143,7 +142,7 @@ def admission_warnings(person: Person, decision_date: dt.date, ceremony_date: dt
     deadline = vndates.add_working_days(decision_date, 30)
     if ceremony_date > deadline:
         warnings.append(
-            f"Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định (hạn {_d(deadline)}; "
+            f"Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định (hạn {format_date(deadline)}; "
             "R-MEM-03); cần có ý kiến của cấp ủy cấp trên trực tiếp."
         )
     return warnings
@@ -236,13 +235,14 @@ def recognize(*, person: Person, decided_on: dt.date, decision_no: str = "", by)
         raise ValidationError("Người này không phải đảng viên dự bị.")
     if record.official_date is not None:
         raise ValidationError(
-            f"Đảng viên đã được công nhận chính thức từ ngày {_d(record.official_date)}."
+            f"Đảng viên đã được công nhận chính thức từ ngày {format_date(record.official_date)}."
         )
     if decided_on < record.probation_end:
         raise ValidationError(
             {
                 "decided_on": "Chưa hết 12 tháng dự bị (đến ngày "
-                f"{_d(record.probation_end)}, R-MEM-04); chưa thể xét công nhận chính thức."
+                f"{format_date(record.probation_end)}, R-MEM-04); "
+                "chưa thể xét công nhận chính thức."
             }
         )
     record.official_date = record.probation_end
@@ -257,7 +257,7 @@ def _membership_on(person: Person, on: dt.date, kind: str, field: str) -> Member
     if membership is None:
         label = "chính thức" if kind == MembershipKind.OFFICIAL else "tạm thời"
         raise ValidationError(
-            {field: f"Vào ngày {_d(on)} người này không sinh hoạt {label} ở chi bộ nào."}
+            {field: f"Vào ngày {format_date(on)} người này không sinh hoạt {label} ở chi bộ nào."}
         )
     return membership
 
@@ -283,7 +283,7 @@ def transfer(
     """
     record = getattr(person, "party", None)
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
-        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
+        raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
     home = _membership_on(person, on, MembershipKind.OFFICIAL, "on")
     later = (
         person.memberships.filter(valid_from__gt=on).exists()
@@ -344,7 +344,9 @@ def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
         raise ValidationError({"on": "Ngày tiếp nhận không thể trước ngày chuyển đi."})
     record = getattr(transfer.person, "party", None)
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
-        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không còn là đảng viên."})
+        raise ValidationError(
+            {"on": f"Vào ngày {format_date(on)} người này không còn là đảng viên."}
+        )
     if transfer.until is not None and on >= transfer.until:
         raise ValidationError({"on": "Ngày tiếp nhận đã quá thời hạn sinh hoạt tạm thời."})
     _cell_on(transfer.to_cell, on, "on")
@@ -366,7 +368,7 @@ def exempt(*, person: Person, on: dt.date, reason: str, by) -> Exemption:
     """Miễn công tác và sinh hoạt đảng (R-MEM-11), decided by the cell."""
     record = getattr(person, "party", None)
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
-        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
+        raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
     if person.exemptions.filter(valid_on(on)).exists():
         raise ValidationError({"on": "Đảng viên đang được miễn sinh hoạt vào ngày này."})
     reason = vntext.nfc(reason)
@@ -393,7 +395,7 @@ def end_party_membership(
         raise ValidationError({"reason": "Lý do không hợp lệ."})
     record = getattr(person, "party", None)
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
-        raise ValidationError({"on": f"Vào ngày {_d(on)} người này không phải đảng viên."})
+        raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
     if person.memberships.filter(valid_from__gt=on).exists():
         raise ValidationError(
             {"on": "Có sinh hoạt đảng được ghi sau ngày này; hãy kiểm tra lại ngày."}
@@ -435,7 +437,7 @@ def appoint(
     """Bầu hoặc chỉ định một chức vụ đảng (R-ORG-04, R-ORG-05)."""
     version = organization.version_on(on)
     if version is None:
-        raise ValidationError({"on": f"Tổ chức không hoạt động vào ngày {_d(on)}."})
+        raise ValidationError({"on": f"Tổ chức không hoạt động vào ngày {format_date(on)}."})
     if person.positions.filter(valid_on(on), organization=organization, role=role).exists():
         raise ValidationError({"role": "Người này đang giữ chức vụ này vào ngày đó."})
     is_cell = Kind(version.kind).is_cell

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from chibo.lib.vndates import format_date
 from chibo.members.models import Person, Reason
 from chibo.orgs.models import NameBook
 
@@ -12,10 +13,6 @@ class Event:
     on: dt.date
     title: str
     detail: str = ""
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def timeline(person: Person) -> list[Event]:
@@ -39,8 +36,8 @@ def timeline(person: Person) -> list[Event]:
             Event(
                 record.ceremony_date,
                 "Lễ kết nạp, bắt đầu dự bị",
-                f"hết dự bị {_d(record.probation_end)}; hạn xét chính thức "
-                f"{_d(record.recognition_deadline)}",
+                f"hết dự bị {format_date(record.probation_end)}; hạn xét chính thức "
+                f"{format_date(record.recognition_deadline)}",
             )
         )
         if record.official_date:
@@ -50,7 +47,7 @@ def timeline(person: Person) -> list[Event]:
                 else ""
             )
             if record.recognition_decided_on:
-                detail += f" (xét ngày {_d(record.recognition_decided_on)})"
+                detail += f" (xét ngày {format_date(record.recognition_decided_on)})"
             events.append(Event(record.official_date, "Đảng viên chính thức", detail.strip()))
         if record.ended_on:
             events.append(

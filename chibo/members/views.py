@@ -8,9 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
@@ -29,10 +27,6 @@ from chibo.members.roster import cells_in, labels, roster
 from chibo.members.timeline import timeline
 from chibo.orgs.models import Kind, NameBook, Organization, OrgVersion
 from chibo.reports import xlsx
-
-
-def _url(name: str, on: dt.date, *args, **query) -> str:
-    return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat(), **query})
 
 
 @require_GET
@@ -125,9 +119,9 @@ def person_detail(request, pk: int):
 def _page(request, form, title: str, context: dict, action, **extra):
     person = context.get("person")
     on = context["on"]
-    crumbs = [(_url("members:list", on), "Đảng viên")]
+    crumbs = [(params.url_as_of("members:list", on), "Đảng viên")]
     if person is not None:
-        crumbs.append((_url("members:detail", on, person.pk), person.full_name))
+        crumbs.append((params.url_as_of("members:detail", on, person.pk), person.full_name))
     cancel = crumbs[-1][0]
     base = {"nav": "members", "title": title, "crumbs": crumbs, "cancel_url": cancel, **extra}
     return form_page(request, form, "form_page.html", {**base, **context}, action)
@@ -183,7 +177,7 @@ def person_new(request):
             police=police,
             by=request.user,
         )
-        return _url("members:detail", on, person.pk), f"Đã thêm {person.full_name}."
+        return params.url_as_of("members:detail", on, person.pk), f"Đã thêm {person.full_name}."
 
     return _page(request, form, "Thêm người", {"on": on}, action)
 
@@ -210,7 +204,7 @@ def person_edit(request, pk: int):
 
     def action(data):
         operations.update_person(person=person, data=_person_data(data), by=request.user)
-        return _url("members:detail", on, person.pk), "Đã cập nhật thông tin cá nhân."
+        return params.url_as_of("members:detail", on, person.pk), "Đã cập nhật thông tin cá nhân."
 
     return _page(request, form, "Sửa thông tin cá nhân", {"on": on, "person": person}, action)
 
@@ -235,7 +229,7 @@ def admit(request, pk: int):
             f"Đã ghi kết nạp {person.full_name}; dự bị đến hết ngày "
             f"{record.probation_end - dt.timedelta(days=1):%d/%m/%Y}."
         )
-        return _url("members:detail", data["ceremony_date"], person.pk), message
+        return params.url_as_of("members:detail", data["ceremony_date"], person.pk), message
 
     intro = "Thời gian dự bị 12 tháng tính từ ngày lễ kết nạp (R-MEM-04)."
     return _page(
@@ -267,7 +261,7 @@ def existing_member(request, pk: int):
             decision_no=data["decision_no"],
             by=request.user,
         )
-        return _url("members:detail", on, person.pk), "Đã nhập hồ sơ đảng viên."
+        return params.url_as_of("members:detail", on, person.pk), "Đã nhập hồ sơ đảng viên."
 
     return _page(
         request, form, "Nhập hồ sơ đảng viên đang sinh hoạt", {"on": on, "person": person}, action
@@ -302,7 +296,7 @@ def recognize(request, pk: int):
         message = (
             f"{person.full_name} là đảng viên chính thức từ ngày {record.official_date:%d/%m/%Y}."
         )
-        return _url("members:detail", data["decided_on"], person.pk), message
+        return params.url_as_of("members:detail", data["decided_on"], person.pk), message
 
     return _page(
         request,
@@ -340,7 +334,7 @@ def transfer(request, pk: int):
         message = "Đã ghi chuyển sinh hoạt."
         if move.is_pending:
             message += f" Hạn nộp giấy giới thiệu: {move.letter_deadline:%d/%m/%Y} (R-MEM-09)."
-        return _url("members:detail", data["on"], person.pk), message
+        return params.url_as_of("members:detail", data["on"], person.pk), message
 
     return _page(
         request,
@@ -380,7 +374,9 @@ def receive(request, pk: int):
 
     def action(data):
         operations.receive(transfer=move, on=data["on"], by=request.user)
-        return _url("members:detail", data["on"], move.person_id), "Đã tiếp nhận sinh hoạt đảng."
+        return params.url_as_of(
+            "members:detail", data["on"], move.person_id
+        ), "Đã tiếp nhận sinh hoạt đảng."
 
     return _page(
         request,
@@ -400,7 +396,7 @@ def _simple(request, pk: int, form_class, title: str, run, **extra):
 
     def action(data):
         message = run(person, data)
-        return _url("members:detail", data["on"], person.pk), message
+        return params.url_as_of("members:detail", data["on"], person.pk), message
 
     return _page(request, form, title, {"on": on, "person": person}, action, **extra)
 
@@ -471,7 +467,9 @@ def police(request, pk: int):
             rank=data["rank"],
             by=request.user,
         )
-        return _url("members:detail", data["on"], person.pk), "Đã cập nhật công tác Công an."
+        return params.url_as_of(
+            "members:detail", data["on"], person.pk
+        ), "Đã cập nhật công tác Công an."
 
     return _page(
         request, form, "Công tác Công an, cấp bậc hàm", {"on": on, "person": person}, action
@@ -498,7 +496,7 @@ def appoint(request, pk: int):
             government_post=data["government_post"],
             by=request.user,
         )
-        return _url("members:detail", data["on"], person.pk), "Đã ghi chức vụ."
+        return params.url_as_of("members:detail", data["on"], person.pk), "Đã ghi chức vụ."
 
     return _page(request, form, "Bầu, chỉ định chức vụ", {"on": on, "person": person}, action)
 
@@ -517,7 +515,9 @@ def end_position(request, pk: int):
     def action(data):
         _require_write(request, position.organization, data["on"], "on")
         operations.end_position(position=position, on=data["on"], by=request.user)
-        return _url("members:detail", data["on"], position.person_id), "Đã ghi thôi giữ chức vụ."
+        return params.url_as_of(
+            "members:detail", data["on"], position.person_id
+        ), "Đã ghi thôi giữ chức vụ."
 
     return _page(
         request,

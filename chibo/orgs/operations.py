@@ -15,6 +15,7 @@ from django.db import transaction
 
 from chibo.lib import vntext
 from chibo.lib.validity import valid_on
+from chibo.lib.vndates import format_date
 from chibo.orgs.models import (
     EventKind,
     Kind,
@@ -50,14 +51,10 @@ class Attrs:
         return Attrs(**values)
 
 
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _version_on(org: Organization, on: dt.date, field: str | None = None) -> OrgVersion:
     version = org.versions.filter(valid_on(on)).first()
     if version is None:
-        message = f"Tổ chức #{org.pk} không tồn tại vào ngày {_d(on)}."
+        message = f"Tổ chức #{org.pk} không tồn tại vào ngày {format_date(on)}."
         raise ValidationError({field: message} if field else message)
     return version
 
@@ -75,7 +72,7 @@ def _refuse_later_changes(org: Organization, on: dt.date, name: str) -> None:
     )
     if later:
         raise ValidationError(
-            f"{name} có thay đổi được ghi sau ngày {_d(on)}; không thể kết thúc tổ chức "
+            f"{name} có thay đổi được ghi sau ngày {format_date(on)}; không thể kết thúc tổ chức "
             "vào ngày này. Hãy chọn ngày sau thay đổi cuối cùng."
         )
 
@@ -125,7 +122,7 @@ def _check_no_cycle(org: Organization, parent: Organization, on: dt.date, until)
             raise ValidationError(
                 {
                     "parent": "Không thể chuyển một tổ chức vào dưới chính nó hoặc tổ chức "
-                    f"trực thuộc nó (vòng lặp, ngày {_d(day)})."
+                    f"trực thuộc nó (vòng lặp, ngày {format_date(day)})."
                 }
             )
 
@@ -401,8 +398,8 @@ def dissolve(*, org: Organization, on: dt.date, by, decision: str = "") -> OrgEv
     remaining = org.downlinks.filter(valid_on(on)).count()
     if remaining:
         raise ValidationError(
-            f"{version.name} còn {remaining} tổ chức trực thuộc vào ngày {_d(on)}; hãy chuyển "
-            "hoặc hợp nhất các tổ chức đó trước khi giải thể."
+            f"{version.name} còn {remaining} tổ chức trực thuộc vào ngày {format_date(on)}; "
+            "hãy chuyển hoặc hợp nhất các tổ chức đó trước khi giải thể."
         )
     _end(org, on)
     return _event(

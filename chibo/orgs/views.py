@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
@@ -32,10 +30,6 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     sector_parent: str = ""
     matched: bool = True
-
-
-def _url(name: str, on: dt.date, *args) -> str:
-    return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat()})
 
 
 def _versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
@@ -199,7 +193,7 @@ def create(request):
             is_police=data["is_police"],
             decision=data["decision"],
         )
-        return _url("orgs:detail", data["on"], org.pk), f"Đã thành lập {data['name']}."
+        return params.url_as_of("orgs:detail", data["on"], org.pk), f"Đã thành lập {data['name']}."
 
     return _form_page(request, form, "orgs/create.html", {"on": on}, action)
 
@@ -223,7 +217,7 @@ def rename(request, pk: int):
         event = operations.rename(
             org=org, on=data["on"], by=request.user, decision=data["decision"], **changes
         )
-        return _url("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
+        return params.url_as_of("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
 
     context = {"on": on, "org": org, "version": version}
     return _form_page(request, form, "orgs/rename.html", context, action)
@@ -248,7 +242,7 @@ def move(request, pk: int):
             relation=data["relation"],
             decision=data["decision"],
         )
-        return _url("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
+        return params.url_as_of("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
 
     context = {"on": on, "org": org, "version": version}
     return _form_page(request, form, "orgs/move.html", context, action)
@@ -278,7 +272,7 @@ def merge(request):
         # receiving organization keeps its own posts.
         sources = [s for s in data["sources"] if s.pk != successor.pk]
         members.follow_reorganization(sources=sources, successor=successor, on=data["on"])
-        return _url("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
+        return params.url_as_of("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
 
     return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
 
@@ -311,7 +305,7 @@ def split(request, pk: int):
             children=form.child_assignment(),
             decision=data["decision"],
         )
-        return _url("orgs:detail", data["on"], created[0].pk), "Đã ghi việc chia tách."
+        return params.url_as_of("orgs:detail", data["on"], created[0].pk), "Đã ghi việc chia tách."
 
     context = {"on": on, "org": org, "version": version, "children": children}
     return _form_page(request, form, "orgs/split.html", context, action)
@@ -328,7 +322,7 @@ def dissolve(request, pk: int):
         event = operations.dissolve(
             org=org, on=data["on"], by=request.user, decision=data["decision"]
         )
-        return _url("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
+        return params.url_as_of("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
 
     context = {"on": on, "org": org, "version": version}
     return _form_page(request, form, "orgs/dissolve.html", context, action)
