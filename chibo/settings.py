@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.documents",
     "chibo.meetings",
+    "chibo.briefings",
     "chibo.reports",
     "chibo.api",
     "chibo.demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("documents/", include("chibo.documents.urls")),
     path("meetings/", include("chibo.meetings.urls")),
+    path("briefings/", include("chibo.briefings.urls")),
     path("overview/", include("chibo.reports.urls")),
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),

@@ -132,12 +132,27 @@ class PartyDocument:
     def heading(self, text: str) -> None:
         self.paragraph(text, bold=True)
 
-    def signatures(self, left: Signature | None, right: Signature | None) -> None:
-        """Two signature blocks side by side; no seal placeholder (R-ORG-08)."""
+    def signatures(
+        self,
+        left: Signature | None,
+        right: Signature | None,
+        recipients: list[str] | None = None,
+    ) -> None:
+        """Two signature blocks side by side, or "Nơi nhận:" (underlined, 14; lines 12) on
+        the left and the signature on the right (R-DOC-08). No seal placeholder (R-ORG-08)."""
         self.doc.add_paragraph()
         table = self.doc.add_table(rows=1, cols=2)
         for cell, signature in zip(table.rows[0].cells, (left, right), strict=True):
             cell._element.remove(cell.paragraphs[0]._element)
+            if signature is None and recipients:
+                heading = cell.add_paragraph()
+                heading.paragraph_format.space_after = Pt(0)
+                self._run(heading, "Nơi nhận:", size=14, underline=True, bold=True, italic=True)
+                for line in recipients:
+                    paragraph = cell.add_paragraph()
+                    paragraph.paragraph_format.space_after = Pt(0)
+                    self._run(paragraph, line, size=12)
+                continue
             if signature is None:
                 cell.add_paragraph()
                 continue

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from chibo.accounts.models import User
-from chibo.demo import meetings, people, structure, users
+from chibo.demo import briefings, meetings, people, structure, users
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
                 tree = structure.build()
                 people.build(tree)
                 meetings.build()
+                briefings.build(tree)
                 users.build(tree)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa Hiệp Đức."))
         self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {users.PASSWORD}):")
