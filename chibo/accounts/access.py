@@ -210,3 +210,29 @@ def can_supervise(user, cell: Organization, on: dt.date) -> bool:
 
     parent = cell.superior_on(cell.nearest_day(on), Relation.TERRITORIAL)
     return parent is not None and can(user, parent, on, Capability.WRITE)
+
+
+def visible_ids(user, org_ids, on: dt.date, capability: Capability = Capability.VIEW) -> set[int]:
+    """Which of ``org_ids`` the user may see (or act on) on ``on``, each judged on its nearest
+    living day like ``can``; a few queries whatever the number of organizations."""
+    from django.db.models import Count, Max, Min, Q
+
+    from chibo.orgs.models import OrgVersion
+
+    spans = (
+        OrgVersion.objects.filter(organization_id__in=set(org_ids))
+        .values("organization_id")
+        .annotate(
+            first=Min("valid_from"),
+            end=Max("valid_to"),
+            open=Count("pk", filter=Q(valid_to__isnull=True)),
+        )
+    )
+    allowed = set()
+    for span in spans:
+        day = max(on, span["first"])
+        if not span["open"] and span["end"] is not None and day >= span["end"]:
+            day = span["end"] - dt.timedelta(days=1)
+        if scope(user, day).allows(span["organization_id"], capability):
+            allowed.add(span["organization_id"])
+    return allowed

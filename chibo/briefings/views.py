@@ -31,7 +31,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "Vai trò của bạn không được thực hiện thao tác này."
 
 
-def _visible(user, conference: Conference) -> bool:
+def visible(user, conference: Conference) -> bool:
     scope = access.scope(user, conference.date)
     if scope.allows(conference.host_id):
         return True
@@ -40,7 +40,7 @@ def _visible(user, conference: Conference) -> bool:
 
 def _conference(request, pk: int, manage: bool = False) -> Conference:
     conference = Conference.objects.select_related("host", "chair").filter(pk=pk).first()
-    if conference is None or not _visible(request.user, conference):
+    if conference is None or not visible(request.user, conference):
         raise Http404("Không tìm thấy hội nghị.")
     if manage and not access.can(request.user, conference.host, conference.date, Capability.WRITE):
         raise PermissionDenied(DENIED)
@@ -68,8 +68,8 @@ def _page(request, form, title: str, conference: Conference | None, action, **ex
 @require_GET
 def conference_list(request):
     candidates = Conference.objects.select_related("host").order_by("-date")[:500]
-    visible = [c for c in candidates if _visible(request.user, c)]
-    page = Paginator(visible, 50).get_page(request.GET.get("page"))
+    shown = [c for c in candidates if visible(request.user, c)]
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     scope = access.scope(request.user, today)
     context = {
@@ -225,7 +225,7 @@ def report(request, pk: int, cell_id: int):
     )
 
 
-def _targets(conference: Conference) -> list[OrgVersion]:
+def targets(conference: Conference) -> list[OrgVersion]:
     """Who a recommendation or a task can go to: the host, the cells' commune committees and
     sector superiors on the conference day, and the cells themselves."""
     cells = list(conference.invited.values_list("pk", flat=True))
@@ -251,7 +251,7 @@ def recommendation_new(request, pk: int):
     ]
     if not cells:
         raise PermissionDenied(DENIED)
-    form = forms.RecommendationForm(posted(request), cells=cells, targets=_targets(conference))
+    form = forms.RecommendationForm(posted(request), cells=cells, targets=targets(conference))
 
     def action(data):
         operations.raise_recommendation(
@@ -309,7 +309,7 @@ def answer(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def conclusion_new(request, pk: int):
     conference = _conference(request, pk, manage=True)
-    form = forms.ConclusionForm(posted(request), targets=_targets(conference))
+    form = forms.ConclusionForm(posted(request), targets=targets(conference))
 
     def action(data):
         operations.add_conclusion(
@@ -336,7 +336,7 @@ def _assignment(request, pk: int) -> Assignment:
     conference = task.conclusion.conference
     today = timezone.localdate()
     if not (
-        access.can(request.user, task.organization, today) or _visible(request.user, conference)
+        access.can(request.user, task.organization, today) or visible(request.user, conference)
     ):
         raise Http404("Không tìm thấy nhiệm vụ.")
     return task
@@ -441,7 +441,7 @@ def issue(request, pk: int, kind: str):
 @require_GET
 def paper(request, pk: int):
     issued = IssuedPaper.objects.select_related("conference", "number").filter(pk=pk).first()
-    if issued is None or not _visible(request.user, issued.conference):
+    if issued is None or not visible(request.user, issued.conference):
         raise Http404("Không tìm thấy văn bản.")
     return _docx(bytes(issued.content), f"{issued.number.code.replace('/', '-')}.docx")
 
@@ -456,20 +456,22 @@ def annex(request, pk: int):
 def followup(request):
     """Overdue and open items in scope: tasks given to it, recommendations addressed to it."""
     today = timezone.localdate()
-    scope = access.scope(request.user, today)
-    tasks = (
-        scope.filter(Assignment.objects.filter(closed_at__isnull=True), field="organization_id")
-        .select_related("organization", "conclusion__conference")
-        .order_by("conclusion__due_on")
+    tasks = list(
+        Assignment.objects.filter(closed_at__isnull=True)
+        .select_related("conclusion__conference")
+        .order_by("conclusion__due_on")[:2000]
     )
-    recs = (
-        scope.filter(
-            Recommendation.objects.filter(status__in=[RecStatus.NEW, RecStatus.IN_PROGRESS]),
-            field="addressed_to_id",
-        )
-        .select_related("raised_by", "addressed_to")
-        .order_by("due_on")
+    recs = list(
+        Recommendation.objects.filter(status__in=[RecStatus.NEW, RecStatus.IN_PROGRESS]).order_by(
+            "due_on"
+        )[:2000]
     )
+    # Items of organizations since merged away stay with whoever inherited them.
+    seen = access.visible_ids(
+        request.user, {t.organization_id for t in tasks} | {r.addressed_to_id for r in recs}, today
+    )
+    tasks = [t for t in tasks if t.organization_id in seen]
+    recs = [r for r in recs if r.addressed_to_id in seen]
     names = {
         v.organization_id: v.name
         for v in OrgVersion.objects.filter(

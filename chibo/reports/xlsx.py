@@ -17,7 +17,8 @@ def render(
     *, title: str, as_of: dt.date, headers: Sequence[str], rows: Iterable[Sequence]
 ) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    # Excel forbids []:*?/\ in sheet names and caps them at 31 characters.
+    sheet = book.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31])
     for index, header in enumerate(headers):
         sheet.column_dimensions[chr(ord("A") + index)].width = max(10, min(40, len(header) + 6))
     bold = Font(bold=True)

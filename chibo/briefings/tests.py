@@ -1,0 +1,453 @@
+"""The reporting conference: the papers from the demo (figures, R-DOC-*), issued papers kept
+as issued, tasks followed until closed, the role matrix and malformed input."""
+
+import datetime as dt
+import io
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import reverse
+from docx import Document
+
+from chibo.accounts.models import User
+from chibo.briefings import operations as ops
+from chibo.briefings.models import Assignment, Conference, IssuedPaper, Recommendation, RecStatus
+from chibo.demo import briefings as demo_briefings
+from chibo.demo import people, structure, users
+from chibo.members import operations as members
+from chibo.test import ChiboTestCase, add_member
+
+D = dt.date
+
+
+def paragraphs(content: bytes) -> tuple[Document, list[str]]:
+    document = Document(io.BytesIO(content))
+    return document, [p.text for p in document.paragraphs]
+
+
+class DemoPapersTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        tree = structure.build()
+        people.build(tree)
+        users.build(tree)
+        demo_briefings.build(tree)
+        cls.conference = Conference.objects.get()
+        cls.board = User.objects.get(username="bantochuc")
+
+    def test_bao_cao_states_the_article_figures_in_the_party_format(self):
+        self.client.force_login(self.board)
+        paper = IssuedPaper.objects.get(kind="BC")
+        response = self.client.get(reverse("briefings:paper", args=[paper.pk]))
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        document, body = paragraphs(content)
+        left, right = document.tables[0].rows[0].cells
+        self.assertEqual(
+            [p.text for p in left.paragraphs],
+            ["ĐẢNG BỘ TỈNH QUẢNG NAM", "HUYỆN ỦY HIỆP ĐỨC", "*", "Số 01-BC/HU"],
+        )
+        issuer = left.paragraphs[1].runs[0]
+        self.assertEqual(
+            (issuer.font.size.pt, issuer.bold, issuer.font.name), (14, True, "Times New Roman")
+        )
+        party = right.paragraphs[0].runs[0]
+        self.assertEqual(
+            (party.text, party.font.size.pt, party.bold), ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, True)
+        )
+        date = right.paragraphs[2].runs[0]
+        self.assertEqual(
+            (date.text, date.italic, date.font.size.pt),
+            ("Hiệp Đức, ngày 24 tháng 5 năm 2023", True, 14),
+        )
+        title = next(p for p in document.paragraphs if p.text == "BÁO CÁO")
+        self.assertEqual((title.runs[0].font.size.pt, title.runs[0].bold), (16, True))
+        figures = next(t for t in body if t.startswith("Thực hiện Điều lệ Đảng"))
+        for text in (
+            "11/11 chi bộ công an trực thuộc 11 đảng ủy xã, thị trấn",
+            "55 đảng viên",
+            "03 đảng viên dự bị",
+            "07/11 chi bộ có Bí thư và Phó Bí thư",
+            "04/11 chi bộ có Bí thư",
+            "100% chi bộ",
+            "Quy định số 192-QĐ/TW",
+        ):
+            self.assertIn(text, figures)
+        signature = [p.text for p in document.tables[1].rows[0].cells[1].paragraphs]
+        self.assertEqual(signature[:2], ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"])
+        self.assertEqual(signature[-1], "Lê Thị Thu Hà")
+        recipients = document.tables[1].rows[0].cells[0].paragraphs
+        self.assertTrue(recipients[0].runs[0].underline)
+        self.assertEqual(recipients[1].runs[0].font.size.pt, 12)
+        self.assertEqual(recipients[-1].text, "- Lưu Văn phòng Huyện ủy.")
+
+    def test_thong_bao_lists_each_task_with_its_assignees(self):
+        paper = IssuedPaper.objects.get(kind="TB")
+        document, body = paragraphs(bytes(paper.content))
+        self.assertEqual(document.tables[0].rows[0].cells[0].paragraphs[3].text, "Số 01-TB/HU")
+        self.assertIn("THÔNG BÁO", body)
+        self.assertTrue(
+            any(
+                t.startswith("kết luận của Ban Thường vụ Huyện ủy tại hội nghị trực báo")
+                for t in body
+            )
+        )
+        tasks = [t for t in body if t[:3] == "2." + t[2:3] and t[2:3].isdigit()]
+        self.assertEqual(len(tasks), 4)
+        self.assertTrue(tasks[2].startswith("2.3. Đảng ủy các xã, thị trấn:"))
+        self.assertTrue(tasks[3].startswith("2.4. Đảng ủy Công an huyện:"))
+        self.assertIn(
+            "Ban Thường vụ Huyện ủy thông báo để các cấp ủy, tổ chức đảng liên quan biết, thực hiện.",
+            body,
+        )
+
+    def test_issued_paper_is_kept_as_issued(self):
+        paper = IssuedPaper.objects.get(kind="BC")
+        before = bytes(paper.content)
+        cell = ops.cells_of(self.conference.host, self.conference.date)[0]
+        add_member(cell, "Lê Văn Thêm", ceremony=D(2022, 1, 1))
+        self.client.force_login(self.board)
+        again = self.client.get(reverse("briefings:paper", args=[paper.pk])).content
+        self.assertEqual(again, before)
+        self.assertEqual(IssuedPaper.digest(again), paper.sha256)
+        draft = self.client.get(reverse("briefings:draft", args=[self.conference.pk, "BC"])).content
+        self.assertIn("56 đảng viên", " ".join(paragraphs(draft)[1]))
+
+    def test_closing_a_task_through_the_pages_updates_the_board(self):
+        self.client.force_login(self.board)
+        open_task = Assignment.objects.filter(closed_at__isnull=True).first()
+        followup = self.client.get(reverse("briefings:followup"))
+        self.assertIn(open_task.pk, [t.pk for t, _n, _o in followup.context["tasks"]])
+        self.assertTrue(all(overdue for _t, _n, overdue in followup.context["tasks"]))
+        response = self.client.post(reverse("briefings:close_task", args=[open_task.pk]))
+        self.assertEqual(response.status_code, 302)
+        followup = self.client.get(reverse("briefings:followup"))
+        self.assertNotIn(open_task.pk, [t.pk for t, _n, _o in followup.context["tasks"]])
+        overdue = [r for r, *_rest in followup.context["recs"] if r.is_overdue()]
+        self.assertEqual(len(overdue), 1)  # the one overdue recommendation of the demo
+
+    def test_annex_xlsx(self):
+        import openpyxl
+
+        self.client.force_login(self.board)
+        response = self.client.get(reverse("briefings:annex", args=[self.conference.pk]))
+        rows = list(
+            openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        )
+        self.assertEqual(len(rows), 3 + 11)
+        self.assertEqual(sum(r[2] for r in rows[3:]), 55)
+
+
+class ConferenceTestCase(ChiboTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for cell in (cls.cell_a, cls.cell_b):
+            add_member(cell, f"Lê Văn {cell.pk}")
+        cls.chair = members.add_person(
+            data=members.PersonData(ho="Hồ", ten_dem="Thị", ten="Chủ", gender="F"),
+            registered_by=cls.district,
+            by=None,
+        )
+        cls.conference = ops.create_conference(
+            host=cls.district,
+            title="các chi bộ Công an xã",
+            date=D(2023, 5, 24),
+            period_start=D(2023, 1, 1),
+            period_end=D(2023, 5, 23),
+            invited=[cls.cell_a, cls.cell_b],
+            chair=cls.chair,
+            by=None,
+            chair_title="Phó Bí thư Thường trực Huyện ủy",
+        )
+        cls.rec = ops.raise_recommendation(
+            conference=cls.conference,
+            raised_by=cls.cell_a,
+            addressed_to=cls.commune_a,
+            category="facilities",
+            text="Phòng họp",
+            raised_on=D(2023, 5, 24),
+            due_on=D(2023, 8, 1),
+            by=None,
+        )
+        conclusion = ops.add_conclusion(
+            conference=cls.conference,
+            text="Làm tốt",
+            group="Đảng ủy các xã",
+            assignees=[cls.commune_a, cls.commune_b],
+            due_on=D(2023, 12, 31),
+            by=None,
+        )
+        cls.task_a = conclusion.assignments.get(organization=cls.commune_a)
+
+
+class MatrixTests(ConferenceTestCase):
+    def test_role_matrix(self):
+        c = self.conference
+        issued = ops.issue_paper(conference=c, kind="BC", by=None)
+        readers = [
+            self.admin,
+            self.board,
+            self.committee,
+            self.secretary,
+            self.viewer,
+            self.outsider,
+        ]
+        for url in (
+            reverse("briefings:detail", args=[c.pk]),
+            reverse("briefings:draft", args=[c.pk, "TB"]),
+            reverse("briefings:annex", args=[c.pk]),
+            reverse("briefings:paper", args=[issued.pk]),
+        ):
+            self.assert_statuses("get", url, {u: 200 for u in readers})
+            self.assert_statuses("post", url, {self.board: 405})
+        for url in (reverse("briefings:list"), reverse("briefings:followup")):
+            self.assert_statuses("get", url, {u: 200 for u in readers})
+            self.assert_statuses("post", url, {self.admin: 405})
+        self.assert_statuses(
+            "get", reverse("briefings:detail", args=[c.pk]), {self.police_viewer: 200}
+        )
+        manage = [
+            reverse("briefings:conclusion_new", args=[c.pk]),
+            reverse("briefings:issue", args=[c.pk, "TB"]),
+            reverse("briefings:close_task", args=[self.task_a.pk]),
+        ]
+        for url in manage:
+            self.assert_statuses(
+                "get",
+                url,
+                {
+                    self.admin: 200,
+                    self.board: 200,
+                    self.committee: 403,
+                    self.secretary: 403,
+                    self.viewer: 403,
+                },
+            )
+            self.assert_statuses("put", url, {self.board: 405})
+        self.assert_statuses("get", reverse("briefings:new"), {self.board: 200, self.viewer: 403})
+        report = reverse("briefings:report", args=[c.pk, self.cell_a.pk])
+        self.assert_statuses(
+            "get",
+            report,
+            {self.secretary: 200, self.committee: 200, self.viewer: 403, self.outsider: 404},
+        )
+        self.assert_statuses(
+            "get",
+            reverse("briefings:recommendation_new", args=[c.pk]),
+            {self.secretary: 200, self.viewer: 403},
+        )
+        answer = reverse("briefings:answer", args=[self.rec.pk])
+        self.assert_statuses(
+            "get",
+            answer,
+            {self.committee: 200, self.secretary: 403, self.viewer: 403, self.outsider: 404},
+        )
+        progress = reverse("briefings:progress", args=[self.task_a.pk])
+        self.assert_statuses(
+            "get",
+            progress,
+            {self.committee: 200, self.board: 200, self.viewer: 403, self.secretary: 403},
+        )
+        self.assert_statuses("get", reverse("briefings:detail", args=[99999]), {self.admin: 404})
+        self.assert_statuses(
+            "get", reverse("briefings:draft", args=[c.pk, "XX"]), {self.admin: 404}
+        )
+
+    def test_other_host_is_out_of_scope(self):
+        from chibo.test import make_user
+
+        stranger = make_user("stranger", "board", self.police)
+        self.assert_statuses(
+            "get", reverse("briefings:detail", args=[self.conference.pk]), {stranger: 200}
+        )
+        other = ops.create_conference(
+            host=self.commune_b,
+            title="xã B",
+            date=D(2023, 6, 1),
+            period_start=D(2023, 1, 1),
+            period_end=D(2023, 5, 31),
+            invited=[self.cell_b],
+            by=None,
+        )
+        self.assert_statuses(
+            "get",
+            reverse("briefings:detail", args=[other.pk]),
+            {self.committee: 404, self.secretary: 404, self.outsider: 200},
+        )
+
+
+class FlowTests(ConferenceTestCase):
+    def test_secretary_reports_and_raises_committee_answers(self):
+        self.login(self.secretary)
+        url = reverse("briefings:report", args=[self.conference.pk, self.cell_a.pk])
+        self.assertContains(self.client.get(url), "Số liệu tính từ dữ liệu đến ngày 23/05/2023")
+        self.assertEqual(
+            self.client.post(url, {"security": "Ổn định", "submit": "on"}).status_code, 302
+        )
+        report = self.conference.reports.get(cell=self.cell_a)
+        self.assertEqual((report.stage, report.figures["members"]), ("submitted", 1))
+        self.assertEqual(self.client.post(url, {"security": "Sửa"}).status_code, 400)
+        rec_url = reverse("briefings:recommendation_new", args=[self.conference.pk])
+        response = self.client.post(
+            rec_url,
+            {
+                "raised_by": self.cell_a.pk,
+                "addressed_to": self.district.pk,
+                "category": "policy",
+                "text": "Chế độ",
+                "due_on": "01/01/2023",
+            },
+        )
+        self.assertContains(response, "không thể trước ngày kiến nghị", status_code=400)
+        response = self.client.post(
+            rec_url,
+            {
+                "raised_by": self.cell_b.pk,
+                "addressed_to": self.district.pk,
+                "category": "policy",
+                "text": "Chế độ",
+            },
+        )
+        self.assertEqual(response.status_code, 400)  # not the secretary's cell
+        self.login(self.committee)
+        answer = reverse("briefings:answer", args=[self.rec.pk])
+        self.assertContains(
+            self.client.post(answer, {"status": "answered"}),
+            "Hãy ghi nội dung trả lời",
+            status_code=400,
+        )
+        self.assertEqual(
+            self.client.post(answer, {"status": "answered", "answer": "Đã bố trí"}).status_code, 302
+        )
+        self.rec.refresh_from_db()
+        self.assertEqual(
+            (self.rec.status, self.rec.answered_by), (RecStatus.ANSWERED, self.committee)
+        )
+
+    def test_progress_then_close(self):
+        self.login(self.committee)
+        url = reverse("briefings:progress", args=[self.task_a.pk])
+        self.assertContains(
+            self.client.post(url, {"on": "01/01/2023", "text": "x"}),
+            "trước ngày hội nghị",
+            status_code=400,
+        )
+        self.assertEqual(
+            self.client.post(url, {"on": "01/07/2023", "text": "Đã làm"}).status_code, 302
+        )
+        self.login(self.board)
+        self.assertEqual(
+            self.client.post(reverse("briefings:close_task", args=[self.task_a.pk])).status_code,
+            302,
+        )
+        self.task_a.refresh_from_db()
+        self.assertIsNotNone(self.task_a.closed_at)
+        self.login(self.committee)
+        self.assertEqual(
+            self.client.post(url, {"on": "01/08/2023", "text": "Nữa"}).status_code, 400
+        )
+
+    def test_issue_once_with_an_edited_docx(self):
+        self.login(self.board)
+        url = reverse("briefings:issue", args=[self.conference.pk, "TB"])
+        fake = SimpleUploadedFile("tb.docx", b"PK\x03\x04 broken")
+        self.assertContains(
+            self.client.post(url, {"edited": fake, "confirm": "on"}), "Word", status_code=400
+        )
+        self.assertFalse(IssuedPaper.objects.exists())
+        draft = self.client.get(reverse("briefings:draft", args=[self.conference.pk, "TB"])).content
+        edited = SimpleUploadedFile("tb.docx", draft)
+        self.assertEqual(
+            self.client.post(url, {"edited": edited, "confirm": "on"}).status_code, 302
+        )
+        paper = IssuedPaper.objects.get()
+        self.assertTrue(paper.edited)
+        self.assertEqual(bytes(paper.content), draft)
+        self.assertEqual(
+            self.client.post(url, {"confirm": "on"}).status_code, 400
+        )  # already issued
+        self.assertEqual(IssuedPaper.objects.count(), 1)
+
+    def test_create_conference_validation(self):
+        with self.assertRaisesMessage(ValidationError, "trước ngày hội nghị"):
+            ops.create_conference(
+                host=self.district,
+                title="x",
+                date=D(2023, 5, 1),
+                period_start=D(2023, 1, 1),
+                period_end=D(2023, 6, 1),
+                invited=[],
+                by=None,
+            )
+        self.login(self.board)
+        response = self.client.post(
+            reverse("briefings:new") + "?as_of=2023-05-24",
+            {
+                "host": self.district.pk,
+                "title": "Trực báo",
+                "date": "24/05/2023",
+                "period_start": "01/01/2023",
+                "period_end": "23/05/2023",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        created = Conference.objects.latest("pk")
+        self.assertEqual(set(created.invited.all()), {self.cell_a, self.cell_b})
+
+    def test_overdue_marks(self):
+        self.assertTrue(self.rec.is_overdue(D(2023, 8, 2)))
+        self.assertFalse(self.rec.is_overdue(D(2023, 8, 1)))
+        self.assertTrue(self.task_a.is_overdue(D(2024, 1, 1)))
+        Recommendation.objects.filter(pk=self.rec.pk).update(status=RecStatus.ANSWERED)
+        self.rec.refresh_from_db()
+        self.assertFalse(self.rec.is_overdue(D(2024, 1, 1)))
+
+
+class ApiTests(ConferenceTestCase):
+    def post(self, url, payload=None):
+        import json
+
+        return self.client.post(url, json.dumps(payload or {}), content_type="application/json")
+
+    def test_api_matrix_and_writes(self):
+        c = self.conference
+        url = f"/api/v1/conferences/{c.pk}"
+        self.assert_statuses("get", url, {self.viewer: 200, self.secretary: 200, self.board: 200})
+        self.assert_statuses("get", "/api/v1/conferences", {self.viewer: 200})
+        self.assert_statuses("delete", url, {self.admin: 405})
+        self.login(self.board)
+        body = self.client.get(url).json()
+        self.assertEqual(
+            [t["organization_name"] for t in body["tasks"]], ["Đảng ủy xã A", "Đảng ủy xã B"]
+        )
+        rec_url = f"{url}/recommendations"
+        payload = {
+            "raised_by": self.cell_a.pk,
+            "addressed_to": self.district.pk,
+            "category": "policy",
+            "text": "Chế độ",
+        }
+        self.login(self.viewer)
+        self.assertEqual(self.post(rec_url, payload).status_code, 403)
+        self.login(self.secretary)
+        self.assertEqual(self.post(rec_url, {**payload, "category": "xx"}).status_code, 400)
+        self.assertEqual(self.post(rec_url, payload).status_code, 201)
+        answer = f"/api/v1/recommendations/{self.rec.pk}/answer"
+        self.assertEqual(self.post(answer, {"status": "answered", "answer": "x"}).status_code, 403)
+        self.login(self.outsider)
+        self.assertEqual(self.post(answer, {"status": "answered", "answer": "x"}).status_code, 404)
+        self.login(self.committee)
+        self.assertEqual(self.post(answer, {"status": "answered"}).status_code, 400)
+        self.assertEqual(
+            self.post(answer, {"status": "answered", "answer": "Đã bố trí"}).json()["status"],
+            "answered",
+        )
+        task = f"/api/v1/tasks/{self.task_a.pk}"
+        self.assertEqual(
+            self.post(f"{task}/progress", {"on": "2023-07-01", "text": "Đã làm"}).status_code, 200
+        )
+        self.assertEqual(self.post(f"{task}/close").status_code, 403)
+        self.login(self.board)
+        self.assertTrue(self.post(f"{task}/close").json()["closed"])
+        self.assertEqual(self.post(f"{task}/close").status_code, 400)
