@@ -257,7 +257,12 @@ class MembershipQuerySet(models.QuerySet):
                     .values("role")[:1]
                 ),
                 exempt=Exists(Exemption.objects.filter(valid_on(on), person=person)),
-                is_official=Q(person__party__official_date__lte=on),
+                # A Case, not a bare Q: NULL official dates (probationers) must read False.
+                is_official=Case(
+                    When(person__party__official_date__lte=on, then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                ),
             )
             .order_by("person__sort_key", "person_id", "kind")
         )

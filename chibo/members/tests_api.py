@@ -50,6 +50,14 @@ class ApiTests(ChiboTestCase):
         data = self.client.get("/api/v1/members").json()
         self.assertEqual([i["full_name"] for i in data["items"]], ["Lê Văn Bê"])
 
+    def test_members_with_a_probationer(self):
+        add_member(self.cell_a, "Võ Văn Dự", ceremony=D(2023, 1, 5), official=False)
+        self.login(self.board)
+        data = self.client.get("/api/v1/members", {"as_of": "2023-05-24"}).json()
+        official = {i["full_name"]: i["official"] for i in data["items"]}
+        self.assertIs(official["Võ Văn Dự"], False)
+        self.assertIs(official["Nguyễn Văn Hòa"], True)
+
     def test_members_bad_input(self):
         self.login(self.board)
         for query in ({"as_of": "31/02/2023"}, {"rank": "99"}, {"limit": "0"}, {"cell": "x"}):

@@ -165,23 +165,24 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     for cell_id, number in regulations:
         rows[cell_id].regulation = number
 
-    officers = (
-        PoliceService.objects.on(on)
-        .filter(cell_id__in=cell_ids)
-        .annotate(is_member=Count("person__party", filter=member_on(on, "person__party__")))
-        .select_related("person")
-        .order_by("person__sort_key")
+    # Officers per cell, and how many are party members on the day, counted in SQL; names are
+    # fetched only for the few who are not members (R-POL-02).
+    services = PoliceService.objects.on(on).filter(cell_id__in=cell_ids)
+    member = member_on(on, "person__party__")
+    per_cell = services.values("cell_id").annotate(
+        officers=Count("person_id", distinct=True),
+        members=Count("person_id", filter=member, distinct=True),
     )
-    officer_ids, member_officer_ids = set(), set()
-    for service in officers:
-        row = rows[service.cell_id]
-        row.officers += 1
-        officer_ids.add(service.person_id)
-        if service.is_member:
-            row.officers_members += 1
-            member_officer_ids.add(service.person_id)
-        else:
-            row.officers_not_members.append(service.person.full_name)
+    for item in per_cell:
+        row = rows[item["cell_id"]]
+        row.officers, row.officers_members = item["officers"], item["members"]
+    outsiders = services.exclude(member).select_related("person").order_by("person__sort_key")
+    for service in outsiders:
+        rows[service.cell_id].officers_not_members.append(service.person.full_name)
+    totals = services.aggregate(
+        officers=Count("person_id", distinct=True),
+        members=Count("person_id", filter=member, distinct=True),
+    )
 
     cells = sorted(rows.values(), key=lambda r: vntext.sort_key(r.version.name))
     figures = {
@@ -194,8 +195,8 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         "cells_with_secretary_only": sum(1 for r in cells if r.secretaries and not r.deputies),
         "cells_with_committee": sum(1 for r in cells if r.committee),
         "cells_without_secretary": sum(1 for r in cells if not r.secretaries),
-        "regular_officers": len(officer_ids),
-        "regular_officers_party_members": len(member_officer_ids),
+        "regular_officers": totals["officers"],
+        "regular_officers_party_members": totals["members"],
         "cells_with_working_regulations": sum(1 for r in cells if r.regulation),
     }
     return Overview(as_of=on, figures=figures, cells=cells)

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -77,7 +79,7 @@ def overview(request):
         "org_id": org_id,
         "cards": cards,
         "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
-        "cells": data.cells,
+        "cells": Paginator(data.cells, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page")),
         "warned": stats.cells_with_warnings(data),
     }
     return render(request, "reports/overview.html", context)

@@ -1,0 +1,716 @@
+"""The benchmark's data set, sized like design §4: 34 provinces, 3,321 communes each with a
+police cell, about 120,000 party members who are all regular police officers.
+
+Rows are exactly those ``chibo.orgs.operations.create`` and the workflows of
+``chibo.members.operations`` and ``chibo.documents.operations`` would write (a version,
+superior links and a "create" event per organization; people named through
+``Person.set_name``; party record, membership, police post and rank per member; Bí thư and
+Phó Bí thư; one working regulation per cell), but inserted with ``bulk_create``: the
+one-row operations validate and query row by row, hours at this size.
+
+Deterministic: a fixed seed and fixed dates, never the clock, so two runs measure the same
+rows. All dates fall on or before 30/6/2026, so pages viewed "today" see every row.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from chibo.accounts.models import Grant, User
+from chibo.accounts.models import Role as AccessRole
+from chibo.documents.models import WorkingRegulation
+from chibo.lib import cccd as cccd_lib
+from chibo.lib import vndates, vntext
+from chibo.members.models import (
+    Gender,
+    Membership,
+    MembershipKind,
+    PartyRecord,
+    Person,
+    PoliceService,
+    Position,
+    Rank,
+    RankHolding,
+    Reason,
+    Role,
+)
+from chibo.members.models import PolicePosition as Post
+from chibo.orgs.models import (
+    EventKind,
+    Kind,
+    Organization,
+    OrgEvent,
+    OrgLink,
+    OrgVersion,
+    Relation,
+)
+
+D = dt.date
+# R-GEO-03: the two-level local government and the 34 provinces start on 1/7/2025; the
+# police cells of the new communes are set up that day.
+REFORM = D(2025, 7, 1)
+TERM = "2025–2030"
+SEED = 20250701
+# Rows per INSERT: big enough to be fast, small enough for SQLite's parameter limit.
+BATCH = 500
+
+# The 34 provinces and cities from 12/6/2025 (NQ 202/2025/QH15); public facts.
+PROVINCES = [
+    ("thành phố", "Hà Nội"),
+    ("thành phố", "Huế"),
+    ("tỉnh", "Lai Châu"),
+    ("tỉnh", "Điện Biên"),
+    ("tỉnh", "Sơn La"),
+    ("tỉnh", "Lạng Sơn"),
+    ("tỉnh", "Quảng Ninh"),
+    ("tỉnh", "Thanh Hóa"),
+    ("tỉnh", "Nghệ An"),
+    ("tỉnh", "Hà Tĩnh"),
+    ("tỉnh", "Cao Bằng"),
+    ("tỉnh", "Tuyên Quang"),
+    ("tỉnh", "Lào Cai"),
+    ("tỉnh", "Thái Nguyên"),
+    ("tỉnh", "Phú Thọ"),
+    ("tỉnh", "Bắc Ninh"),
+    ("tỉnh", "Hưng Yên"),
+    ("thành phố", "Hải Phòng"),
+    ("tỉnh", "Ninh Bình"),
+    ("tỉnh", "Quảng Trị"),
+    ("thành phố", "Đà Nẵng"),
+    ("tỉnh", "Quảng Ngãi"),
+    ("tỉnh", "Gia Lai"),
+    ("tỉnh", "Khánh Hòa"),
+    ("tỉnh", "Lâm Đồng"),
+    ("tỉnh", "Đắk Lắk"),
+    ("thành phố", "Hồ Chí Minh"),
+    ("tỉnh", "Đồng Nai"),
+    ("tỉnh", "Tây Ninh"),
+    ("thành phố", "Cần Thơ"),
+    ("tỉnh", "Vĩnh Long"),
+    ("tỉnh", "Đồng Tháp"),
+    ("tỉnh", "Cà Mau"),
+    ("tỉnh", "An Giang"),
+]
+# Commune names are made of two of these words, as many real ones are (Tân Phú, Bình An).
+PLACE_WORDS = [
+    "An",
+    "Bình",
+    "Phú",
+    "Tân",
+    "Hòa",
+    "Long",
+    "Mỹ",
+    "Phước",
+    "Thạnh",
+    "Xuân",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Vĩnh",
+    "Hưng",
+    "Quang",
+    "Thanh",
+    "Trung",
+    "Hiệp",
+    "Quế",
+    "Đại",
+    "Điện",
+    "Duy",
+    "Cẩm",
+    "Hải",
+    "Sơn",
+    "Lạc",
+    "Yên",
+    "Kim",
+    "Ngọc",
+    "Hồng",
+    "Thái",
+    "Minh",
+    "Đức",
+    "Tam",
+    "Gia",
+    "Lộc",
+    "Thuận",
+    "Nghĩa",
+    "Hương",
+    "Cát",
+    "Đồng",
+    "Thượng",
+    "Hạ",
+    "Châu",
+    "Hà",
+    "Lương",
+    "Phong",
+    "Tiên",
+]
+
+# Family names with rough national frequencies (%), so a search for "nguyen van" finds
+# about as many people as it would in real data.
+HO = {
+    "Nguyễn": 38.0,
+    "Trần": 11.0,
+    "Lê": 9.5,
+    "Phạm": 7.1,
+    "Hoàng": 3.0,
+    "Huỳnh": 2.1,
+    "Phan": 4.5,
+    "Vũ": 2.5,
+    "Võ": 1.4,
+    "Đặng": 2.1,
+    "Bùi": 2.0,
+    "Đỗ": 1.4,
+    "Hồ": 1.3,
+    "Ngô": 1.3,
+    "Dương": 1.0,
+    "Lý": 0.5,
+    "Đinh": 0.5,
+    "Trương": 0.5,
+    "Mai": 0.3,
+    "Cao": 0.3,
+    "Lương": 0.3,
+    "Hà": 0.3,
+    "Tạ": 0.2,
+    "Lâm": 0.2,
+    "Phùng": 0.2,
+}
+DEM_NAM = {
+    "Văn": 30,
+    "Đức": 8,
+    "Minh": 8,
+    "Hữu": 6,
+    "Quốc": 6,
+    "Thanh": 5,
+    "Công": 5,
+    "Xuân": 4,
+    "Ngọc": 4,
+    "Tiến": 3,
+    "Mạnh": 3,
+    "Hoàng": 3,
+    "Duy": 3,
+    "Trung": 3,
+    "Quang": 3,
+    "Đình": 3,
+    "Anh": 2,
+    "Tuấn": 2,
+}
+TEN_NAM = [
+    "An",
+    "Bảo",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Định",
+    "Giang",
+    "Hải",
+    "Hiếu",
+    "Hòa",
+    "Hoàng",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Khoa",
+    "Kiên",
+    "Lâm",
+    "Linh",
+    "Long",
+    "Lực",
+    "Mạnh",
+    "Nam",
+    "Nghĩa",
+    "Nhân",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Tâm",
+    "Thắng",
+    "Thành",
+    "Thịnh",
+    "Toàn",
+    "Trung",
+    "Tú",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Vũ",
+]
+DEM_NU = {
+    "Thị": 50,
+    "Thu": 8,
+    "Ngọc": 8,
+    "Thanh": 6,
+    "Phương": 5,
+    "Minh": 5,
+    "Hồng": 5,
+    "Kim": 4,
+    "Mỹ": 4,
+    "Bích": 3,
+}
+TEN_NU = [
+    "Anh",
+    "Ánh",
+    "Chi",
+    "Dung",
+    "Duyên",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hiền",
+    "Hoa",
+    "Hoà",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngân",
+]
+ETHNICITIES = {
+    "Kinh": 88,
+    "Tày": 2,
+    "Thái": 2,
+    "Mường": 2,
+    "Khmer": 2,
+    "Hoa": 1,
+    "Nùng": 1,
+    "H'Mông": 1,
+    "Dao": 1,
+}
+FEMALE_SHARE = 0.10
+PROBATIONARY_SHARE = 0.04
+# Posts in a cell: Trưởng and two Phó Trưởng Công an xã, the rest cán bộ, chiến sĩ.
+DEPUTIES = 2
+
+SUPERUSER, BOARD, SECRETARY = "bench.quantri", "bench.bantochuc", "bench.bithu"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    provinces: int = 34
+    communes: int = 3321
+    members: int = 120_000
+
+    @classmethod
+    def at_scale(cls, scale: float) -> "Sizes":
+        """Design §4 times ``scale``; every cell keeps at least a chief and two deputies."""
+        full = cls()
+        communes = max(1, round(full.communes * scale))
+        return cls(
+            provinces=min(full.provinces, communes),
+            communes=communes,
+            members=max(round(full.members * scale), communes * (1 + DEPUTIES)),
+        )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The users the benchmark logs in as, and what the scoped ones see."""
+
+    superuser_id: int
+    board_id: int
+    secretary_id: int
+    province_id: int
+    cell_id: int
+
+
+@dataclass
+class _Cell:
+    org_id: int
+    province_index: int
+    name: str
+    size: int
+
+
+def _weighted(rng: random.Random, table: dict[str, float]) -> str:
+    return rng.choices(list(table), weights=list(table.values()))[0]
+
+
+def _province_attrs(unit: str, name: str) -> dict:
+    title = "Thành ủy" if unit == "thành phố" else "Tỉnh ủy"
+    return {
+        "kind": Kind.PROVINCE,
+        "name": f"{title} {name}",
+        "party_name": f"Đảng bộ {unit} {name}",
+        "issuer_code": "TU",
+        "place_name": name,
+    }
+
+
+def _police_committee_attrs(unit: str, name: str) -> dict:
+    return {
+        "kind": Kind.POLICE_COMMITTEE,
+        "name": f"Đảng ủy Công an {unit} {name}",
+        "party_name": f"Đảng bộ Công an {unit} {name}",
+        "issuer_code": "ĐU",
+        "place_name": name,
+    }
+
+
+def _commune_attrs(unit: str, place: str) -> dict:
+    return {
+        "kind": Kind.GRASSROOTS_COMMITTEE,
+        "name": f"Đảng ủy {unit} {place}",
+        "party_name": f"Đảng bộ {unit} {place}",
+        "issuer_code": "ĐU",
+        "place_name": place,
+    }
+
+
+def _cell_attrs(unit: str, place: str) -> dict:
+    name = f"Chi bộ Công an {unit} {place}"
+    return {
+        "kind": Kind.SUBORDINATE_CELL,
+        "name": name,
+        "party_name": name,
+        "issuer_code": "CB",
+        "place_name": place,
+    }
+
+
+def _commune_name(index: int) -> tuple[str, str]:
+    """(unit, place) for the ``index``-th commune: about one in five is a ward (phường)."""
+    words = len(PLACE_WORDS)
+    # A stride coprime with the number of word pairs walks through all of them before
+    # repeating, so neighbouring communes get unrelated names.
+    pair = (index * 37) % (words * words)
+    first, second = PLACE_WORDS[pair // words], PLACE_WORDS[pair % words]
+    if first == second:
+        second = PLACE_WORDS[(pair + 1) % words]
+    return ("phường" if index % 5 == 0 else "xã"), f"{first} {second}"
+
+
+def _spread(total: int, parts: int) -> list[int]:
+    """``total`` split into ``parts`` near-equal whole numbers, the larger ones first."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _create_orgs(specs: list[tuple[bool, dict]]) -> list[Organization]:
+    """Organizations with their first version and their "create" event, as
+    ``operations.create`` records them; links are added by the caller."""
+    orgs = Organization.objects.bulk_create(
+        [Organization(is_police=police) for police, _attrs in specs], batch_size=BATCH
+    )
+    OrgVersion.objects.bulk_create(
+        [
+            OrgVersion(organization=org, valid_from=REFORM, **attrs)
+            for org, (_police, attrs) in zip(orgs, specs, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    events = OrgEvent.objects.bulk_create(
+        [
+            OrgEvent(
+                kind=EventKind.CREATE, on=REFORM, by=None, summary=f"Thành lập {attrs['name']}"
+            )
+            for _police, attrs in specs
+        ],
+        batch_size=BATCH,
+    )
+    subject = OrgEvent.subjects.through
+    subject.objects.bulk_create(
+        [
+            subject(orgevent_id=event.pk, organization_id=org.pk)
+            for event, org in zip(events, orgs, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    return orgs
+
+
+def _link(child: Organization, parent: Organization, relation: str) -> OrgLink:
+    return OrgLink(child=child, parent=parent, relation=relation, valid_from=REFORM)
+
+
+def _build_tree(sizes: Sizes) -> tuple[list[Organization], list[_Cell]]:
+    """Provinces, their police committees, communes under provinces and one police cell
+    per commune: under the commune territorially and the police committee by sector."""
+    provinces = [
+        PROVINCES[i] if i < len(PROVINCES) else ("tỉnh", f"Tỉnh số {i + 1}")
+        for i in range(sizes.provinces)
+    ]
+    tops = _create_orgs(
+        [(False, _province_attrs(unit, name)) for unit, name in provinces]
+        + [(True, _police_committee_attrs(unit, name)) for unit, name in provinces]
+    )
+    province_orgs, police_orgs = tops[: len(provinces)], tops[len(provinces) :]
+    links = [
+        _link(police, province, Relation.TERRITORIAL)
+        for police, province in zip(police_orgs, province_orgs, strict=True)
+    ]
+    # Communes are entered province by province, so each province's ids are contiguous.
+    owner = [
+        p for p, count in enumerate(_spread(sizes.communes, sizes.provinces)) for _ in range(count)
+    ]
+    names = [_commune_name(i) for i in range(sizes.communes)]
+    communes = _create_orgs([(False, _commune_attrs(unit, place)) for unit, place in names])
+    cells = _create_orgs([(True, _cell_attrs(unit, place)) for unit, place in names])
+    for index, (commune, cell) in enumerate(zip(communes, cells, strict=True)):
+        links.append(_link(commune, province_orgs[owner[index]], Relation.TERRITORIAL))
+        links.append(_link(cell, commune, Relation.TERRITORIAL))
+        links.append(_link(cell, police_orgs[owner[index]], Relation.SECTOR))
+    OrgLink.objects.bulk_create(links, batch_size=BATCH)
+    sizes_per_cell = _spread(sizes.members, sizes.communes)
+    cell_rows = [
+        _Cell(cell.pk, owner[i], _cell_attrs(*names[i])["name"], sizes_per_cell[i])
+        for i, cell in enumerate(cells)
+    ]
+    return province_orgs, cell_rows
+
+
+class _People:
+    """Deterministic people, their party life and police service, one cell at a time."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.serial = 0
+        self.codes = sorted(cccd_lib.PROVINCE_CODES)
+
+    def person(self, cell: _Cell, born: int) -> Person:
+        rng = self.rng
+        self.serial += 1
+        female = rng.random() < FEMALE_SHARE
+        if female:
+            ten_dem, ten = _weighted(rng, DEM_NU), rng.choice(TEN_NU)
+        else:
+            ten_dem, ten = _weighted(rng, DEM_NAM), rng.choice(TEN_NAM)
+        birth = D(born, rng.randint(1, 12), rng.randint(1, 28))
+        person = Person(
+            registered_by_id=cell.org_id,
+            gender=Gender.FEMALE if female else Gender.MALE,
+            birth_date=birth,
+            ethnicity=vntext.nfc(_weighted(rng, ETHNICITIES)),
+            home_town=vntext.nfc(PROVINCES[cell.province_index % len(PROVINCES)][1]),
+            cccd=self.cccd(birth, female),
+            phone=f"09{self.serial:08d}",
+        )
+        person.set_name(_weighted(rng, HO), ten_dem, ten)
+        return person
+
+    def cccd(self, birth: dt.date, female: bool) -> str | None:
+        """Fictional but well-formed (valid province code, gender and century digit, year);
+        the serial makes it unique. Beyond a million people the field stays empty."""
+        if self.serial >= 1_000_000:
+            return None
+        code = self.codes[self.serial % len(self.codes)]
+        century = (0 if birth.year < 2000 else 2) + (1 if female else 0)
+        return cccd_lib.normalize(f"{code}{century}{birth.year % 100:02d}{self.serial:06d}")
+
+    def existing_record(self, person: Person, number: int) -> tuple[PartyRecord, Membership]:
+        """``record_existing_member``: admitted years ago, official, active from the reform."""
+        born = person.birth_date.year
+        decision = D(
+            min(2024, born + self.rng.randint(20, 30)),
+            self.rng.randint(1, 6),
+            self.rng.randint(1, 28),
+        )
+        ceremony = decision + dt.timedelta(days=self.rng.randint(10, 40))
+        record = PartyRecord(
+            person=person,
+            decision_date=decision,
+            decision_no=vntext.nfc(f"{number}-QĐ/HU"),
+            ceremony_date=ceremony,
+            official_date=vndates.add_months(ceremony, 12),
+        )
+        membership = Membership(
+            person=person,
+            cell_id=person.registered_by_id,
+            kind=MembershipKind.OFFICIAL,
+            valid_from=REFORM,
+            reason_in=Reason.INITIAL,
+        )
+        return record, membership
+
+    def admitted_record(self, person: Person, number: int) -> tuple[PartyRecord, Membership]:
+        """``admit``: admitted after the reform, still probationary (no recognition yet)."""
+        decision = D(2025, 11, 1) + dt.timedelta(days=self.rng.randint(0, 200))
+        ceremony = decision + dt.timedelta(days=self.rng.randint(10, 30))
+        record = PartyRecord(
+            person=person,
+            decision_date=decision,
+            decision_no=vntext.nfc(f"{number}-QĐ/ĐU"),
+            ceremony_date=ceremony,
+        )
+        membership = Membership(
+            person=person,
+            cell_id=person.registered_by_id,
+            kind=MembershipKind.OFFICIAL,
+            valid_from=ceremony,
+            reason_in=Reason.ADMISSION,
+        )
+        return record, membership
+
+
+def _staff(rng: random.Random, index: int) -> tuple[str, int, int, bool]:
+    """(police post, rank, year of birth, probationary) of the ``index``-th officer."""
+    if index == 0:
+        return (
+            Post.CHIEF,
+            rng.choice([Rank.THIEU_TA, Rank.TRUNG_TA]),
+            rng.randint(1972, 1985),
+            False,
+        )
+    if index <= DEPUTIES:
+        return Post.DEPUTY, rng.choice([Rank.DAI_UY, Rank.THIEU_TA]), rng.randint(1978, 1990), False
+    if rng.random() < PROBATIONARY_SHARE:
+        rank = rng.choice([Rank.HA_SI, Rank.TRUNG_SI, Rank.THUONG_SI])
+        return Post.OFFICER, rank, rng.randint(1998, 2004), True
+    rank = rng.choice(
+        [Rank.TRUNG_SI, Rank.THUONG_SI, Rank.THIEU_UY, Rank.TRUNG_UY, Rank.THUONG_UY, Rank.DAI_UY]
+    )
+    return Post.OFFICER, rank, rng.randint(1983, 2002), False
+
+
+def _build_people(cells: list[_Cell], rng: random.Random, log: Callable[[str], None]) -> None:
+    """Members, one province at a time so memory stays small whatever the size."""
+    people = _People(rng)
+    by_province: dict[int, list[_Cell]] = {}
+    for cell in cells:
+        by_province.setdefault(cell.province_index, []).append(cell)
+    done = 0
+    for province_cells in by_province.values():
+        staff = []
+        for cell in province_cells:
+            for index in range(cell.size):
+                post, rank, born, probationary = _staff(rng, index)
+                staff.append((cell, index, post, rank, probationary, people.person(cell, born)))
+        Person.objects.bulk_create([row[-1] for row in staff], batch_size=BATCH)
+        records, memberships, services, ranks, positions = [], [], [], [], []
+        for n, (cell, index, post, rank, probationary, person) in enumerate(staff, done):
+            number = 1 + n % 900  # decision numbers restart each term; any small number
+            make = people.admitted_record if probationary else people.existing_record
+            record, membership = make(person, number)
+            records.append(record)
+            memberships.append(membership)
+            # ``set_police_service``: post in the cell's unit and rank, from the reform.
+            services.append(
+                PoliceService(person=person, cell_id=cell.org_id, position=post, valid_from=REFORM)
+            )
+            ranks.append(RankHolding(person=person, rank=rank, valid_from=REFORM))
+            # ``appoint``: the chief is Bí thư and the first deputy Phó Bí thư.
+            role = {0: Role.SECRETARY, 1: Role.DEPUTY}.get(index)
+            if role is not None:
+                positions.append(
+                    Position(
+                        person=person,
+                        organization_id=cell.org_id,
+                        role=role,
+                        valid_from=REFORM,
+                        term=TERM,
+                        appointed=True,
+                    )
+                )
+        for model, rows in (
+            (PartyRecord, records),
+            (Membership, memberships),
+            (PoliceService, services),
+            (RankHolding, ranks),
+            (Position, positions),
+        ):
+            model.objects.bulk_create(rows, batch_size=BATCH)
+        done += len(staff)
+        log(f"  {done:>7} đảng viên")
+    # ``add_regulation``: each cell issued its working regulation soon after the reform.
+    WorkingRegulation.objects.bulk_create(
+        [
+            WorkingRegulation(
+                cell_id=cell.org_id,
+                number="01-QC/CB",
+                title=vntext.nfc(f"Quy chế làm việc của {cell.name} nhiệm kỳ {TERM}"),
+                issued_on=REFORM + dt.timedelta(days=14 + i % 60),
+            )
+            for i, cell in enumerate(cells)
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _user(username: str, full_name: str, *, superuser: bool = False) -> User:
+    user = User(username=username, full_name=full_name, is_staff=superuser, is_superuser=superuser)
+    user.set_unusable_password()  # the benchmark logs in with force_login only
+    user.save()
+    return user
+
+
+def _build_users(province: Organization, cell: _Cell) -> Dataset:
+    superuser = _user(SUPERUSER, "Quản trị (đo hiệu năng)", superuser=True)
+    board = _user(BOARD, "Ban Tổ chức tỉnh (đo hiệu năng)")
+    secretary = _user(SECRETARY, "Bí thư chi bộ (đo hiệu năng)")
+    Grant.objects.create(
+        user=board, role=AccessRole.BOARD, organization=province, valid_from=REFORM
+    )
+    Grant.objects.create(
+        user=secretary, role=AccessRole.SECRETARY, organization_id=cell.org_id, valid_from=REFORM
+    )
+    return Dataset(
+        superuser_id=superuser.pk,
+        board_id=board.pk,
+        secretary_id=secretary.pk,
+        province_id=province.pk,
+        cell_id=cell.org_id,
+    )
+
+
+def generate(sizes: Sizes, *, seed: int = SEED, log: Callable[[str], None] = print) -> Dataset:
+    """Write the whole data set in one transaction into an empty database."""
+    rng = random.Random(seed)
+    with transaction.atomic():
+        provinces, cells = _build_tree(sizes)
+        log(f"  {len(provinces)} tỉnh, {len(cells)} xã, {len(cells)} chi bộ Công an")
+        _build_people(cells, rng, log)
+        first_cell = next(c for c in cells if c.province_index == 0)
+        return _build_users(provinces[0], first_cell)
+
+
+def find() -> Dataset | None:
+    """The data set already in the database, if the benchmark generated one."""
+    users = {u.username: u for u in User.objects.filter(username__in=[SUPERUSER, BOARD, SECRETARY])}
+    if len(users) != 3:
+        return None
+    board = Grant.objects.filter(user=users[BOARD]).first()
+    secretary = Grant.objects.filter(user=users[SECRETARY]).first()
+    if board is None or secretary is None:
+        return None
+    return Dataset(
+        superuser_id=users[SUPERUSER].pk,
+        board_id=users[BOARD].pk,
+        secretary_id=users[SECRETARY].pk,
+        province_id=board.organization_id,
+        cell_id=secretary.organization_id,
+    )
+
+
+def is_foreign() -> bool:
+    """True when the database holds data that the benchmark did not write: never wipe it."""
+    return find() is None and (
+        Organization.objects.exists() or Person.objects.exists() or User.objects.exists()
+    )
+
+
+COUNTED = [
+    Organization,
+    OrgVersion,
+    OrgLink,
+    OrgEvent,
+    Person,
+    PartyRecord,
+    Membership,
+    PoliceService,
+    RankHolding,
+    Position,
+    WorkingRegulation,
+    User,
+    Grant,
+]
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}

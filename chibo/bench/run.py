@@ -1,0 +1,178 @@
+"""Timing the main pages and endpoints through Django's test client, logged in as the
+benchmark's superuser (whole country), board (one province) and secretary (one cell).
+
+Each case is requested once to warm up (templates compiled, caches filled) and to count
+its SQL queries, then ``repeat`` times with the clock running and no query capture, so the
+timings carry no debug-cursor overhead. The whole request is timed: middleware, session,
+view, template and reading the body.
+"""
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import connection, reset_queries
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from chibo.accounts.models import User
+from chibo.bench.data import Dataset
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    who: str  # "superuser", "board" or "secretary"
+    url: str
+
+
+CASES = [
+    Case("overview", "superuser", "/overview/"),
+    Case("overview", "board", "/overview/"),
+    Case("overview", "secretary", "/overview/"),
+    Case("orgs tree", "board", "/orgs/"),
+    Case("orgs tree", "superuser", "/orgs/"),
+    Case("members list", "board", "/members/"),
+    Case("members list", "superuser", "/members/"),
+    Case("members list", "secretary", "/members/"),
+    Case("members search", "board", "/members/?q=nguyen+van"),
+    Case("members search", "superuser", "/members/?q=nguyen+van"),
+    Case("members export", "board", "/members/export.xlsx"),
+    Case("api stats", "board", "/api/v1/stats"),
+    Case("api stats", "superuser", "/api/v1/stats"),
+    Case("api members", "board", "/api/v1/members?limit=100"),
+    Case("api members", "superuser", "/api/v1/members?limit=100"),
+    # Filtered to official members: the same query with one more condition, and a number
+    # even while probationary members (official_date NULL) make the plain list fail.
+    Case("api members offic.", "board", "/api/v1/members?limit=100&status=official"),
+    Case("api members offic.", "superuser", "/api/v1/members?limit=100&status=official"),
+    Case("api organizations", "board", "/api/v1/organizations?limit=1000"),
+    Case("api organizations", "superuser", "/api/v1/organizations?limit=1000"),
+]
+
+
+@dataclass
+class Result:
+    name: str
+    who: str
+    url: str
+    status: int = 0
+    queries: int = 0
+    sql_ms: float = 0.0  # SQL time of the warm-up request, as the debug cursor saw it
+    median_ms: float = 0.0
+    max_ms: float = 0.0
+    min_ms: float = 0.0
+    kib: float = 0.0
+    runs_ms: list[float] = field(default_factory=list)
+    error: str = ""
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def _get(client: Client, url: str) -> tuple[int, bytes]:
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body
+
+
+def _detail(body: bytes) -> str:
+    """The API's ``{"detail": …}`` message, else the start of a short body."""
+    try:
+        return str(json.loads(body)["detail"])[:150]
+    except (ValueError, KeyError, TypeError):
+        return body[:150].decode(errors="replace") if len(body) < 1000 else ""
+
+
+def measure(client: Client, case: Case, repeat: int) -> Result:
+    result = Result(case.name, case.who, case.url)
+    try:
+        reset_queries()  # the query log is cleared at each request start anyway
+        with CaptureQueriesContext(connection) as captured:
+            result.status, body = _get(client, case.url)
+        result.queries = len(captured.captured_queries)
+        result.sql_ms = round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1)
+        result.kib = round(len(body) / 1024, 1)
+        if result.status != 200:  # timing an error page would say nothing about the page
+            result.error = f"HTTP {result.status} {_detail(body)}".strip()
+            return result
+        for _ in range(repeat):
+            start = time.perf_counter()
+            _get(client, case.url)
+            result.runs_ms.append(round((time.perf_counter() - start) * 1000, 1))
+    except Exception as error:  # one broken page must not hide the others' numbers
+        lines = " / ".join(line.strip() for line in str(error).splitlines()[:3])
+        result.error = f"{type(error).__name__}: {lines}"[:200]
+        return result
+    result.median_ms = round(statistics.median(result.runs_ms), 1)
+    result.max_ms = max(result.runs_ms)
+    result.min_ms = min(result.runs_ms)
+    return result
+
+
+def run(
+    dataset: Dataset, *, repeat: int, log: Callable[[str], None] = print, cases=CASES
+) -> list[Result]:
+    users = {
+        "superuser": dataset.superuser_id,
+        "board": dataset.board_id,
+        "secretary": dataset.secretary_id,
+    }
+    results = []
+    # The test client sends Host: testserver, which production settings do not allow.
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        clients = {}
+        for who, user_id in users.items():
+            clients[who] = Client()
+            clients[who].force_login(User.objects.get(pk=user_id))
+        for case in cases:
+            result = measure(clients[case.who], case, repeat)
+            results.append(result)
+            log(f"  {case.name:<18} {case.who:<9} {_summary(result)}")
+    return results
+
+
+def _summary(result: Result) -> str:
+    if result.error:
+        return f"LỖI {result.error}"
+    return f"{result.median_ms:>9.1f} ms (max {result.max_ms:.1f}), {result.queries} truy vấn"
+
+
+COLUMNS = [
+    ("case", "name", "<"),
+    ("user", "who", "<"),
+    ("status", "status", ">"),
+    ("queries", "queries", ">"),
+    ("sql ms", "sql_ms", ">"),
+    ("median ms", "median_ms", ">"),
+    ("max ms", "max_ms", ">"),
+    ("KiB", "kib", ">"),
+    ("url", "url", "<"),
+]
+
+
+def table(results: list[Result]) -> str:
+    """A plain aligned table; failed cases have no timings and their error below it."""
+    rows = [[title for title, _key, _align in COLUMNS]]
+    notes = []
+    for result in results:
+        row = [str(getattr(result, key)) for _title, key, _align in COLUMNS]
+        if result.error:
+            row[2] = str(result.status) if result.status else "ERROR"
+            row[3] = str(result.queries) if result.status else ""
+            row[4:8] = ["", "", "", ""]
+            notes.append(f"! {result.name}, {result.who}: {result.error}")
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = []
+    for row in rows:
+        cells = [
+            f"{value:{align}{width}}"
+            for value, width, (_t, _k, align) in zip(row, widths, COLUMNS, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines + notes)

@@ -1,0 +1,196 @@
+"""``chibo bench``: generate data sized like design §4 and time the main pages and API.
+
+Where the data goes:
+
+* by default, a SQLite file of its own, ``var/bench/bench.sqlite3`` (under
+  ``CHIBO_VAR_DIR`` when set), never the developer's ``var/chibo.sqlite3``. Settings are
+  read once at start-up, so the command runs itself again as a child process with
+  ``DATABASE_URL`` pointing at that file; a ``DATABASE_URL`` naming SQLite is replaced too.
+* when ``DATABASE_URL`` names PostgreSQL, that database, in this process. It is emptied
+  (``flush``) before generating, so the command refuses a database holding anything the
+  benchmark did not write. Create one for it:
+  ``createdb chibo_bench && DATABASE_URL=postgres://…/chibo_bench make bench``.
+
+After generating, PostgreSQL gets ``ANALYZE`` (autovacuum would run it on a real server);
+SQLite gets none, as an installation with default settings never runs it.
+
+Results: a table on standard output and ``var/bench/results.json``.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from chibo.bench import data, run
+
+# Set in the child process, which already has the benchmark database in its settings.
+CHILD = "CHIBO_BENCH_CHILD"
+
+
+def _bench_dir() -> Path:
+    return Path(settings.VAR_DIR).resolve() / "bench"
+
+
+def _sqlite_file() -> Path:
+    return _bench_dir() / "bench.sqlite3"
+
+
+def _is_postgres(url: str) -> bool:
+    return url.split(":", 1)[0] in {"postgres", "postgresql", "pgsql", "postgis"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Đo thời gian các trang và API chính trên dữ liệu cỡ toàn quốc (design §4): "
+        "34 tỉnh, 3.321 xã, ~120.000 đảng viên. Mặc định dùng SQLite riêng "
+        "var/bench/bench.sqlite3; dùng PostgreSQL khi DATABASE_URL trỏ tới PostgreSQL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Hệ số cỡ dữ liệu so với design §4, ví dụ 0.1 (mặc định 1).",
+        )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="Dùng lại dữ liệu đã sinh lần trước nếu có (bỏ qua bước sinh dữ liệu).",
+        )
+        parser.add_argument(
+            "--repeat", type=int, default=5, help="Số lần đo mỗi trang, sau một lần chạy nóng."
+        )
+
+    def handle(self, *args, **options):
+        if not 0 < options["scale"] <= 10:
+            raise CommandError("--scale phải lớn hơn 0 và không quá 10.")
+        if options["repeat"] < 1:
+            raise CommandError("--repeat phải từ 1 trở lên.")
+        if os.environ.get(CHILD) != "1" and not _is_postgres(os.environ.get("DATABASE_URL", "")):
+            self._run_child(options)
+            return
+        self._bench(options)
+
+    def _run_child(self, options) -> None:
+        """Run again with the benchmark's own SQLite file as the database."""
+        _bench_dir().mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, CHILD: "1", "DATABASE_URL": f"sqlite:///{_sqlite_file()}"}
+        argv = [sys.executable, "-m", "chibo.manage", "bench"]
+        argv += ["--scale", str(options["scale"]), "--repeat", str(options["repeat"])]
+        if options["reuse"]:
+            argv.append("--reuse")
+        self.stdout.flush()
+        code = subprocess.call(argv, env=env)
+        if code:
+            sys.exit(code)  # the child has already said what went wrong
+
+    def _bench(self, options) -> None:
+        say = self.stdout.write
+        database = self._prepare_database(options["reuse"])
+        say(f"Cơ sở dữ liệu: {database}")
+        call_command("migrate", interactive=False, verbosity=0)
+        info_file = _bench_dir() / f"dataset-{connection.vendor}.json"
+        dataset = data.find() if options["reuse"] else None
+        if dataset is not None:
+            info = self._read_info(info_file, database)
+            generated = info.get("generation_seconds")
+            scale = info.get("scale")
+            say(f"Dùng lại dữ liệu đã sinh (cỡ {scale if scale else '?'}).")
+            if scale and scale != options["scale"]:
+                say(f"  Lưu ý: --scale {options['scale']} bị bỏ qua khi dùng lại dữ liệu.")
+        else:
+            if data.is_foreign():
+                raise CommandError(
+                    "Cơ sở dữ liệu này có dữ liệu không do lệnh bench sinh ra; không xóa. "
+                    "Hãy chỉ DATABASE_URL tới một cơ sở dữ liệu riêng cho đo hiệu năng."
+                )
+            scale = options["scale"]
+            sizes = data.Sizes.at_scale(scale)
+            call_command("flush", interactive=False, verbosity=0)
+            say(
+                f"Sinh dữ liệu (cỡ {scale}): {sizes.provinces} tỉnh, {sizes.communes} xã, "
+                f"{sizes.members} đảng viên…"
+            )
+            start = time.perf_counter()
+            dataset = data.generate(sizes, log=say)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            generated = round(time.perf_counter() - start, 1)
+            say(f"Sinh dữ liệu xong trong {generated} s.")
+            info_file.write_text(
+                json.dumps(
+                    {"database": database, "scale": scale, "generation_seconds": generated},
+                    indent=2,
+                )
+            )
+        counts = data.row_counts()
+        say("Số dòng:")
+        for model, count in counts.items():
+            say(f"  {model:<18} {count:>9}")
+        say(f"Đo {len(run.CASES)} trường hợp, mỗi trường hợp 1 lần nóng + {options['repeat']} lần:")
+        results = run.run(dataset, repeat=options["repeat"], log=say)
+        say("")
+        say(run.table(results))
+        say(
+            "sql ms: thời gian cursor.execute của lần chạy nóng; SQLite đọc dòng dần khi lấy "
+            "kết quả nên con số này thấp hơn thời gian SQL thật. median/max: "
+            f"{options['repeat']} lần đo, cả yêu cầu (middleware, view, template)."
+        )
+        report = {
+            "created_at": timezone.now().isoformat(timespec="seconds"),
+            "as_of": timezone.localdate().isoformat(),  # the pages' default day
+            "database": database,
+            "vendor": connection.vendor,
+            "scale": scale,
+            "generation_seconds": generated,
+            "repeat": options["repeat"],
+            "rows": counts,
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "cpus": os.cpu_count(),
+            "results": [r.as_json() for r in results],
+        }
+        path = _bench_dir() / "results.json"
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+        say(f"\nKết quả JSON: {path}")
+        if any(r.error or r.status != 200 for r in results):
+            raise CommandError("Có trang hoặc API trả lỗi; xem bảng trên.")
+
+    def _prepare_database(self, reuse: bool) -> str:
+        """Check the database is the benchmark's own; a fresh run starts from no file."""
+        db = settings.DATABASES["default"]
+        if connection.vendor == "postgresql":
+            host, port = db.get("HOST") or "localhost", db.get("PORT") or 5432
+            return f"postgresql://{host}:{port}/{db['NAME']}"  # no user, no password
+        if connection.vendor != "sqlite":
+            raise CommandError("Chỉ hỗ trợ SQLite (mặc định) và PostgreSQL.")
+        name = Path(db["NAME"]).resolve()
+        if name != _sqlite_file():  # only ever delete the benchmark's own file
+            raise CommandError(f"Cơ sở dữ liệu không phải tệp đo hiệu năng {_sqlite_file()}.")
+        _bench_dir().mkdir(parents=True, exist_ok=True)
+        if not reuse:
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{name}{suffix}").unlink(missing_ok=True)
+        return str(name)
+
+    @staticmethod
+    def _read_info(path: Path, database: str) -> dict:
+        try:
+            info = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return {}
+        return info if info.get("database") == database else {}
