@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "chibo.documents",
     "chibo.meetings",
     "chibo.briefings",
+    "chibo.rules",
     "chibo.reports",
     "chibo.api",
     "chibo.demo",

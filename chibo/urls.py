@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include("chibo.documents.urls")),
     path("meetings/", include("chibo.meetings.urls")),
     path("briefings/", include("chibo.briefings.urls")),
+    path("alerts/", include("chibo.rules.urls")),
     path("overview/", include("chibo.reports.urls")),
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),

@@ -161,6 +161,7 @@ class Recommendation(models.Model):
         "tình trạng", max_length=12, choices=RecStatus.choices, default=RecStatus.NEW
     )
     answer = models.TextField("trả lời", blank=True, default="")
+    answered_on = models.DateField("ngày trả lời", null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -178,10 +179,15 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"Kiến nghị #{self.pk}"
 
+    def is_open_on(self, on: dt.date) -> bool:
+        """Not yet answered or closed on ``on`` (the answer's date, not today's status)."""
+        if self.status in {RecStatus.NEW, RecStatus.IN_PROGRESS}:
+            return True
+        return self.answered_on is not None and self.answered_on > on
+
     def is_overdue(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
-        open_ = self.status in {RecStatus.NEW, RecStatus.IN_PROGRESS}
-        return open_ and self.due_on is not None and self.due_on < on
+        return self.is_open_on(on) and self.due_on is not None and self.due_on < on
 
 
 class Conclusion(models.Model):
@@ -213,6 +219,7 @@ class Assignment(models.Model):
 
     conclusion = models.ForeignKey(Conclusion, on_delete=models.CASCADE, related_name="assignments")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="tasks")
+    closed_on = models.DateField("ngày đóng", null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -229,10 +236,13 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"Nhiệm vụ #{self.pk}"
 
+    def is_open_on(self, on: dt.date) -> bool:
+        return self.closed_on is None or self.closed_on > on
+
     def is_overdue(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
         due = self.conclusion.due_on
-        return self.closed_at is None and due is not None and due < on
+        return self.is_open_on(on) and due is not None and due < on
 
 
 class Progress(models.Model):

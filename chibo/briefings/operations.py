@@ -119,13 +119,17 @@ def raise_recommendation(
 
 
 @transaction.atomic
-def answer(*, recommendation: Recommendation, status: str, text: str, by) -> Recommendation:
+def answer(
+    *, recommendation: Recommendation, status: str, text: str, by, on: dt.date | None = None
+) -> Recommendation:
     if status not in {RecStatus.IN_PROGRESS, RecStatus.ANSWERED, RecStatus.CLOSED}:
         raise ValidationError({"status": "Tình trạng không hợp lệ."})
     text = vntext.nfc(text)
     if status in {RecStatus.ANSWERED, RecStatus.CLOSED} and not text and not recommendation.answer:
         raise ValidationError({"answer": "Hãy ghi nội dung trả lời."})
     recommendation.status = status
+    if status in {RecStatus.ANSWERED, RecStatus.CLOSED} and recommendation.answered_on is None:
+        recommendation.answered_on = on or timezone.localdate()
     if text:
         recommendation.answer = text
         recommendation.answered_at = timezone.now()
@@ -174,12 +178,13 @@ def report_progress(*, assignment: Assignment, on: dt.date, text: str, by) -> Pr
 
 
 @transaction.atomic
-def close_task(*, assignment: Assignment, by) -> Assignment:
+def close_task(*, assignment: Assignment, by, on: dt.date | None = None) -> Assignment:
     if assignment.closed_at is not None:
         raise ValidationError("Nhiệm vụ đã được đóng trước đó.")
+    assignment.closed_on = on or timezone.localdate()
     assignment.closed_at = timezone.now()
     assignment.closed_by = by
-    assignment.save(update_fields=["closed_at", "closed_by"])
+    assignment.save(update_fields=["closed_on", "closed_at", "closed_by"])
     return assignment
 
 

@@ -159,7 +159,13 @@ def build(tree: Tree) -> None:
             by=None,
         )
         if status != RecStatus.NEW:
-            ops.answer(recommendation=rec, status=status, text=reply, by=None)
+            ops.answer(
+                recommendation=rec,
+                status=status,
+                text=reply,
+                by=None,
+                on=due - dt.timedelta(days=15),
+            )
     targets = {
         "cells": cells,
         "communes": list(communes.values()),
@@ -183,6 +189,6 @@ def build(tree: Tree) -> None:
                 text="Đã triển khai thực hiện; kết quả được báo cáo tại hội nghị sơ kết.",
                 by=None,
             )
-            ops.close_task(assignment=assignment, by=None)
+            ops.close_task(assignment=assignment, by=None, on=due - dt.timedelta(days=5))
     ops.issue_paper(conference=conference, kind=PaperKind.REPORT, by=None)
     ops.issue_paper(conference=conference, kind=PaperKind.NOTICE, by=None)

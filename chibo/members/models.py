@@ -17,9 +17,6 @@ from chibo.lib import vndates, vntext
 from chibo.lib.validity import Validity, interval_constraint, valid_on
 from chibo.orgs.models import Organization
 
-PROBATION_MONTHS = 12  # R-MEM-04
-RECOGNITION_WINDOW_WORKING_DAYS = 30  # R-MEM-05
-
 
 class Gender(models.TextChoices):
     MALE = "M", "Nam"
@@ -165,13 +162,21 @@ class PartyRecord(models.Model):
 
     @property
     def probation_end(self) -> dt.date:
-        """R-MEM-04: 12 months from the ceremony, not from the decision."""
-        return vndates.add_months(self.ceremony_date, PROBATION_MONTHS)
+        """R-MEM-04: 12 months (the rule set's) from the ceremony, not from the decision."""
+        from chibo.rules.models import RuleSet
+
+        months = RuleSet.on(self.ceremony_date).probation_months
+        return vndates.add_months(self.ceremony_date, months)
 
     @property
     def recognition_deadline(self) -> dt.date:
-        """R-MEM-05: the cell proposes recognition within 30 working days after probation."""
-        return vndates.add_working_days(self.probation_end, RECOGNITION_WINDOW_WORKING_DAYS)
+        """R-MEM-05: the cell proposes recognition within 30 working days after probation,
+        counted on the holiday calendar (statutory days plus the configured extra ones)."""
+        from chibo.rules.models import Holiday, RuleSet
+
+        end = self.probation_end
+        days = RuleSet.on(end).recognition_window_days
+        return vndates.add_working_days(end, days, Holiday.days())
 
     def status_on(self, on: dt.date) -> Status:
         if self.ended_on is not None and self.ended_on <= on:

@@ -20,12 +20,7 @@ from chibo.members.models import (
     official_on,
 )
 from chibo.orgs.models import Kind, OrgLink, OrgVersion, Relation
-
-# R-ORG-01: a cell needs at least 3 official members.
-MIN_OFFICIAL = 3
-# R-ORG-04: from 9 official members a cell elects a chi ủy, of at most 7 members.
-COMMITTEE_FROM = 9
-COMMITTEE_MAX = 7
+from chibo.rules.models import RuleSet
 
 KEYS = [
     "commune_committees",
@@ -46,6 +41,7 @@ KEYS = [
 @dataclass
 class CellRow:
     version: OrgVersion
+    rules: RuleSet
     members: int = 0
     official: int = 0
     probationary: int = 0
@@ -64,23 +60,25 @@ class CellRow:
     @property
     def warnings(self) -> list[str]:
         """Warnings, never blocks (R-ORG-01, R-ORG-04, R-POL-02, F-7)."""
-        found = []
-        if self.official < MIN_OFFICIAL:
-            found.append(f"Dưới {MIN_OFFICIAL} đảng viên chính thức (R-ORG-01).")
+        found, rules = [], self.rules
+        if self.official < rules.min_official:
+            found.append(f"Dưới {rules.min_official} đảng viên chính thức (R-ORG-01).")
         if not self.secretaries:
             found.append("Chưa có Bí thư chi bộ.")
-        if self.official >= COMMITTEE_FROM and not self.committee:
+        if self.official >= rules.committee_from and not self.committee:
             found.append(
-                f"Có {self.official} đảng viên chính thức (từ {COMMITTEE_FROM} trở lên) nhưng "
-                "chưa có chi ủy (R-ORG-04)."
+                f"Có {self.official} đảng viên chính thức (từ {rules.committee_from} trở lên) "
+                "nhưng chưa có chi ủy (R-ORG-04)."
             )
-        if self.official < COMMITTEE_FROM and len(self.deputies) > 1:
+        if self.official < rules.committee_from and len(self.deputies) > 1:
             found.append(
-                f"Dưới {COMMITTEE_FROM} đảng viên chính thức nhưng có {len(self.deputies)} "
+                f"Dưới {rules.committee_from} đảng viên chính thức nhưng có {len(self.deputies)} "
                 "Phó Bí thư (R-ORG-04)."
             )
-        if len(self.committee) > COMMITTEE_MAX:
-            found.append(f"Chi ủy có {len(self.committee)} người, quá {COMMITTEE_MAX} (R-ORG-04).")
+        if len(self.committee) > rules.committee_max:
+            found.append(
+                f"Chi ủy có {len(self.committee)} người, quá {rules.committee_max} (R-ORG-04)."
+            )
         if not self.regulation:
             found.append("Chưa có quy chế làm việc còn hiệu lực (F-7).")
         if self.officers_not_members:
@@ -106,12 +104,13 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     versions = OrgVersion.objects.on(on).select_related("organization")
     if scope_ids is not None:
         versions = versions.filter(organization_id__in=scope_ids)
+    rules = RuleSet.on(on)
     rows: dict[int, CellRow] = {}
     committees: set[int] = set()
     for version in versions:
         kind = Kind(version.kind)
         if kind.is_cell and version.organization.is_police:
-            rows[version.organization_id] = CellRow(version)
+            rows[version.organization_id] = CellRow(version, rules)
         elif kind == Kind.GRASSROOTS_COMMITTEE and not version.organization.is_police:
             committees.add(version.organization_id)
     cell_ids = list(rows)

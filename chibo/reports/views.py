@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -39,7 +41,11 @@ def scope_ids(user, on, org_id: int | None):
 def overview(request):
     on = params.as_of(request.GET)
     org_id = params.optional_int(request.GET, "org", "tổ chức")
-    data = stats.compute(scope_ids=scope_ids(request.user, on, org_id), on=on)
+    ids = scope_ids(request.user, on, org_id)
+    data = stats.compute(scope_ids=ids, on=on)
+    from chibo.rules import checks  # the alerts summary; rules build on these figures
+
+    found = checks.run(scope_ids=ids, on=on)
     figures = data.figures
     cells = figures["police_cells"]
 
@@ -81,5 +87,6 @@ def overview(request):
         "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
         "cells": Paginator(data.cells, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page")),
         "warned": stats.cells_with_warnings(data),
+        "alerts": Counter(f.severity for f in found),
     }
     return render(request, "reports/overview.html", context)

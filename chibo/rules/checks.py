@@ -1,0 +1,575 @@
+"""The compliance checks (domain §12): each a small function with its rule ID, run for a
+scope and a date under the rule set in force on that date. A fixed number of queries per
+check, whatever the number of cells.
+
+A finding names the rule ID, the regulation in force, the organization (and person), the
+facts that triggered it, and the page that fixes it.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from chibo.briefings.models import Assignment, Recommendation, RecStatus
+from chibo.lib import vndates
+from chibo.lib.vndates import format_date
+from chibo.meetings.models import (
+    Attendance,
+    Kind,
+    Meeting,
+    Presence,
+    Rubric,
+    Stage,
+    SuperiorAssignment,
+)
+from chibo.members.models import Membership
+from chibo.orgs.models import Term, TermPolicy
+from chibo.reports import stats
+from chibo.rules.models import Dismissal, Holiday, RuleSet, Severity
+
+SOURCES = {
+    "R-ORG-01": "Điều lệ Đảng, Điều 24 khoản 1",
+    "R-ORG-04": "Điều lệ Đảng, Điều 24 khoản 4",
+    "R-ORG-06": "Điều lệ Đảng, Điều 24 khoản 3",
+    "R-MEM-05": "Điều lệ Đảng, Điều 5",
+    "R-MEM-12": "Điều lệ Đảng, Điều 8",
+    "R-MTG-01": "Điều lệ Đảng, Điều 24 khoản 2",
+    "R-MTG-02": "Hướng dẫn 12-HD/BTCTW; Hướng dẫn 42-HD/BTCTW",
+    "R-MTG-12": "Hướng dẫn 12-HD/BTCTW, tiêu chí 1",
+    "F-6": "Phân công cấp ủy viên theo dõi chi bộ",
+    "R-POL-02": "Công văn 273-CV/BTCTW; Quy định về tổ chức đảng trong CAND",
+    "F-7": "Quy chế làm việc của chi bộ",
+    "BRIEF": "Thông báo kết luận hội nghị trực báo",
+}
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    severity: str
+    organization_id: int
+    organization: str
+    message: str
+    url: str
+    regulation: str
+    key: str
+    facts: list[str] = field(default_factory=list)
+    person_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "organization": self.organization_id,
+            "organization_name": self.organization,
+            "person": self.person_id,
+            "message": self.message,
+            "facts": self.facts,
+            "regulation": self.regulation,
+            "url": self.url,
+            "key": self.key,
+        }
+
+
+@dataclass
+class Context:
+    on: dt.date
+    rules: RuleSet
+    overview: stats.Overview
+    names: dict[int, str]
+    scope_ids: frozenset[int] | None
+
+    @property
+    def cell_ids(self) -> list[int]:
+        return [row.organization_id for row in self.overview.cells]
+
+    def cite(self, rule_id: str) -> str:
+        return f"{SOURCES.get(rule_id, rule_id)}; {self.rules.regulation}"
+
+    def finding(self, rule_id, severity, org_id, message, url, key, facts=(), person_id=None):
+        return Finding(
+            rule_id,
+            severity,
+            org_id,
+            self.names.get(org_id, f"#{org_id}"),
+            message,
+            url,
+            self.cite(rule_id),
+            f"{rule_id}:{key}",
+            list(facts),
+            person_id,
+        )
+
+
+def _org_url(org_id: int, on: dt.date) -> str:
+    return reverse("orgs:detail", args=[org_id]) + f"?as_of={on.isoformat()}"
+
+
+def _person_url(person_id: int, on: dt.date) -> str:
+    return reverse("members:detail", args=[person_id]) + f"?as_of={on.isoformat()}"
+
+
+def check_cells(ctx: Context) -> list[Finding]:
+    """R-ORG-01, R-ORG-04 (and a vacant Bí thư), R-POL-02, F-7: from the overview's rows."""
+    found = []
+    rules, on = ctx.rules, ctx.on
+    for row in ctx.overview.cells:
+        org = row.organization_id
+        url = _org_url(org, on)
+        if row.official < rules.min_official:
+            found.append(
+                ctx.finding(
+                    "R-ORG-01",
+                    Severity.HIGH,
+                    org,
+                    f"Chỉ có {row.official} đảng viên chính thức, dưới {rules.min_official}.",
+                    url,
+                    f"{org}",
+                )
+            )
+        if not row.secretaries:
+            found.append(
+                ctx.finding(
+                    "R-ORG-04",
+                    Severity.HIGH,
+                    org,
+                    "Chi bộ chưa có Bí thư.",
+                    url,
+                    f"{org}:secretary",
+                )
+            )
+        if row.official >= rules.committee_from and not row.committee:
+            found.append(
+                ctx.finding(
+                    "R-ORG-04",
+                    Severity.MEDIUM,
+                    org,
+                    f"Có {row.official} đảng viên chính thức (từ {rules.committee_from}) "
+                    "nhưng chưa có chi ủy.",
+                    url,
+                    f"{org}:committee",
+                )
+            )
+        if row.official < rules.committee_from and len(row.deputies) > 1:
+            found.append(
+                ctx.finding(
+                    "R-ORG-04",
+                    Severity.MEDIUM,
+                    org,
+                    f"Dưới {rules.committee_from} đảng viên chính thức nhưng có "
+                    f"{len(row.deputies)} Phó Bí thư.",
+                    url,
+                    f"{org}:deputies",
+                )
+            )
+        if len(row.committee) > rules.committee_max:
+            found.append(
+                ctx.finding(
+                    "R-ORG-04",
+                    Severity.MEDIUM,
+                    org,
+                    f"Chi ủy có {len(row.committee)} người, quá {rules.committee_max}.",
+                    url,
+                    f"{org}:committee_max",
+                )
+            )
+        if not row.regulation:
+            found.append(
+                ctx.finding(
+                    "F-7",
+                    Severity.MEDIUM,
+                    org,
+                    "Chưa có quy chế làm việc còn hiệu lực.",
+                    reverse("documents:regulation_new") + f"?cell={org}",
+                    f"{org}",
+                )
+            )
+        for name in row.officers_not_members:
+            found.append(
+                ctx.finding(
+                    "R-POL-02",
+                    Severity.MEDIUM,
+                    org,
+                    f"Cán bộ chính quy {name} chưa là đảng viên.",
+                    url,
+                    f"{org}:{name}",
+                )
+            )
+    return found
+
+
+def _expected_term_end(term: Term, rules: RuleSet) -> dt.date:
+    if term.valid_to is not None:
+        return term.valid_to
+    months = 60 if rules.term_policy == TermPolicy.ONCE_IN_FIVE else 30
+    return vndates.add_months(term.valid_from, months)
+
+
+def check_terms(ctx: Context) -> list[Finding]:
+    """R-ORG-06: a term ending within the warning days, or overdue, under the term policy in
+    force (twice in five years until 30/6/2025, once from 1/7/2025)."""
+    latest: dict[int, Term] = {}
+    for term in Term.objects.filter(
+        organization_id__in=ctx.cell_ids, valid_from__lte=ctx.on
+    ).order_by("valid_from"):
+        latest[term.organization_id] = term
+    found = []
+    for org, term in latest.items():
+        end = _expected_term_end(term, ctx.rules)
+        url = _org_url(org, ctx.on)
+        if end <= ctx.on:
+            found.append(
+                ctx.finding(
+                    "R-ORG-06",
+                    Severity.HIGH,
+                    org,
+                    f"Nhiệm kỳ {term.label} đã hết từ {format_date(end)}; chưa có nhiệm kỳ mới.",
+                    url,
+                    f"{org}:{term.pk}:overdue",
+                )
+            )
+        elif (end - ctx.on).days <= ctx.rules.term_warn_days:
+            found.append(
+                ctx.finding(
+                    "R-ORG-06",
+                    Severity.LOW,
+                    org,
+                    f"Nhiệm kỳ {term.label} hết vào {format_date(end)} "
+                    f"(còn {(end - ctx.on).days} ngày).",
+                    url,
+                    f"{org}:{term.pk}:soon",
+                )
+            )
+    return found
+
+
+def check_probation(ctx: Context) -> list[Finding]:
+    """R-MEM-05: probation ending soon; recognition overdue past the 30-working-day window."""
+    rows = (
+        Membership.objects.counted_on(ctx.on)
+        .filter(cell_id__in=ctx.cell_ids)
+        .filter(
+            Q(person__party__official_date__isnull=True)
+            | Q(person__party__official_date__gt=ctx.on)
+        )
+        .select_related("person", "person__party")
+    )
+    holidays = Holiday.days()
+    found = []
+    for membership in rows:
+        record, person = membership.person.party, membership.person
+        end = vndates.add_months(record.ceremony_date, ctx.rules.probation_months)
+        deadline = vndates.add_working_days(end, ctx.rules.recognition_window_days, holidays)
+        org, url = membership.cell_id, _person_url(person.pk, ctx.on)
+        if ctx.on > deadline:
+            found.append(
+                ctx.finding(
+                    "R-MEM-05",
+                    Severity.MEDIUM,
+                    org,
+                    f"{person.full_name}: quá hạn xét công nhận chính thức (hạn {format_date(deadline)}).",
+                    url,
+                    f"{person.pk}:overdue",
+                    person_id=person.pk,
+                )
+            )
+        elif end <= ctx.on:
+            found.append(
+                ctx.finding(
+                    "R-MEM-05",
+                    Severity.LOW,
+                    org,
+                    f"{person.full_name}: đã hết dự bị ngày {format_date(end)}; chi bộ "
+                    f"xét, đề nghị công nhận chính thức trước {format_date(deadline)}.",
+                    url,
+                    f"{person.pk}:window",
+                    person_id=person.pk,
+                )
+            )
+        elif (end - ctx.on).days <= ctx.rules.probation_warn_days:
+            found.append(
+                ctx.finding(
+                    "R-MEM-05",
+                    Severity.LOW,
+                    org,
+                    f"{person.full_name}: hết 12 tháng dự bị ngày {format_date(end)}; "
+                    f"hạn xét đến {format_date(deadline)}.",
+                    url,
+                    f"{person.pk}:soon:{end.isoformat()}",
+                    person_id=person.pk,
+                )
+            )
+    return found
+
+
+def check_absences(ctx: Context) -> list[Finding]:
+    """R-MEM-12: months in the calendar year with an absence without reason, reaching 3."""
+    start = dt.date(ctx.on.year, 1, 1)
+    members = Membership.objects.counted_on(ctx.on).filter(cell_id__in=ctx.cell_ids)
+    cell_of = dict(members.values_list("person_id", "cell_id"))
+    months = (
+        Attendance.objects.filter(
+            person_id__in=cell_of,
+            status=Presence.UNEXCUSED,
+            meeting__date__gte=start,
+            meeting__date__lte=ctx.on,
+        )
+        .values("person_id", "person__ho", "person__ten_dem", "person__ten")
+        .annotate(months=Count(TruncMonth("meeting__date"), distinct=True))
+        .filter(months__gte=ctx.rules.removal_months)
+    )
+    found = []
+    for item in months:
+        name = " ".join(
+            p for p in (item["person__ho"], item["person__ten_dem"], item["person__ten"]) if p
+        )
+        found.append(
+            ctx.finding(
+                "R-MEM-12",
+                Severity.HIGH,
+                cell_of[item["person_id"]],
+                f"{name}: {item['months']} tháng vắng sinh hoạt không lý do trong năm "
+                f"{ctx.on.year}; chi bộ xem xét đề nghị xóa tên.",
+                _person_url(item["person_id"], ctx.on),
+                f"{item['person_id']}:{ctx.on.year}",
+                person_id=item["person_id"],
+            )
+        )
+    return found
+
+
+def _months_before(on: dt.date) -> list[dt.date]:
+    """First days of the calendar year's months already over on ``on``."""
+    return [dt.date(on.year, m, 1) for m in range(1, on.month)]
+
+
+def _alive(ctx: Context) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    from chibo.orgs.models import OrgVersion
+
+    spans = defaultdict(list)
+    for org, start, end in OrgVersion.objects.filter(organization_id__in=ctx.cell_ids).values_list(
+        "organization_id", "valid_from", "valid_to"
+    ):
+        spans[org].append((start, end))
+    return spans
+
+
+def _alive_during(spans, first: dt.date, after: dt.date) -> bool:
+    """Alive for the whole period [first, after)."""
+    return any(start <= first and (end is None or end >= after) for start, end in spans)
+
+
+def check_meetings(ctx: Context) -> list[Finding]:
+    """R-MTG-01 a month without a regular meeting; R-MTG-02 a quarter without a thematic
+    one; both over the calendar year up to the date, for cells alive the whole period."""
+    start = dt.date(ctx.on.year, 1, 1)
+    held = (
+        Meeting.objects.filter(cell_id__in=ctx.cell_ids, date__gte=start, date__lte=ctx.on)
+        .exclude(stage=Stage.PLANNED)
+        .values_list("cell_id", "date", "kind")
+    )
+    regular, thematic = set(), set()
+    for cell, day, kind in held:
+        if Kind(kind).counts_as_regular:
+            regular.add((cell, day.month))
+        if Kind(kind).counts_as_thematic:
+            thematic.add((cell, (day.month - 1) // 3))
+    spans = _alive(ctx)
+    found = []
+    for cell in ctx.cell_ids:
+        for first in _months_before(ctx.on):
+            after = vndates.add_months(first, 1)
+            if _alive_during(spans[cell], first, after) and (cell, first.month) not in regular:
+                found.append(
+                    ctx.finding(
+                        "R-MTG-01",
+                        Severity.HIGH,
+                        cell,
+                        f"Tháng {first.month}/{first.year} không sinh hoạt thường kỳ.",
+                        reverse("meetings:board") + f"?start={first:%m/%Y}&end={first:%m/%Y}",
+                        f"{cell}:{first:%Y-%m}",
+                    )
+                )
+        for quarter in range(4):
+            first = dt.date(ctx.on.year, quarter * 3 + 1, 1)
+            after = vndates.add_months(first, 3)
+            if after > ctx.on or not _alive_during(spans[cell], first, after):
+                continue
+            if (cell, quarter) not in thematic and ctx.rules.thematic_per_quarter:
+                found.append(
+                    ctx.finding(
+                        "R-MTG-02",
+                        Severity.MEDIUM,
+                        cell,
+                        f"Quý {quarter + 1}/{ctx.on.year} không sinh hoạt chuyên đề.",
+                        reverse("meetings:board"),
+                        f"{cell}:{ctx.on.year}Q{quarter + 1}",
+                    )
+                )
+    return found
+
+
+def check_attendance(ctx: Context) -> list[Finding]:
+    """R-MTG-12, criterion 1, for the meetings of this month and the last: attendance above
+    the rubric's threshold, nobody absent without reason."""
+    first = vndates.add_months(dt.date(ctx.on.year, ctx.on.month, 1), -1)
+    meetings = (
+        Meeting.objects.filter(cell_id__in=ctx.cell_ids, date__gte=first, date__lte=ctx.on)
+        .exclude(stage=Stage.PLANNED)
+        .annotate(
+            attended=Count(
+                "attendance", filter=Q(attendance__status__in=[Presence.PRESENT, Presence.LATE])
+            ),
+            counted=Count(
+                "attendance",
+                filter=~Q(attendance__status__in=[Presence.SPECIAL_DUTY, Presence.EXEMPT]),
+            ),
+            unexcused=Count("attendance", filter=Q(attendance__status=Presence.UNEXCUSED)),
+        )
+    )
+    rubrics = list(Rubric.objects.filter(valid_from__lte=ctx.on))
+    found = []
+    for meeting in meetings:
+        rubric = next((r for r in rubrics if r.holds_on(meeting.date)), None)
+        threshold = rubric.attendance_above if rubric else 85
+        if not meeting.counted:
+            continue
+        rate = meeting.attended * 100 / meeting.counted
+        if rate <= threshold or meeting.unexcused:
+            facts = [f"Tỷ lệ dự họp {rate:.1f}%".replace(".", ",") + f" (cần trên {threshold}%)"]
+            if meeting.unexcused:
+                facts.append(f"{meeting.unexcused} đảng viên vắng không lý do")
+            found.append(
+                ctx.finding(
+                    "R-MTG-12",
+                    Severity.LOW,
+                    meeting.cell_id,
+                    f"Buổi sinh hoạt ngày {format_date(meeting.date)} không đạt tiêu chí dự họp.",
+                    reverse("meetings:detail", args=[meeting.pk]),
+                    f"{meeting.pk}",
+                    facts,
+                )
+            )
+    return found
+
+
+def check_superior(ctx: Context) -> list[Finding]:
+    """F-6: the assigned superior absent from the last two meetings in a row."""
+    assigned = set(
+        SuperiorAssignment.objects.filter(cell_id__in=ctx.cell_ids, valid_from__lte=ctx.on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=ctx.on))
+        .values_list("cell_id", flat=True)
+    )
+    recent = (
+        Meeting.objects.filter(
+            cell_id__in=assigned, date__lte=ctx.on, date__gte=vndates.add_months(ctx.on, -4)
+        )
+        .filter(kind__in=[Kind.REGULAR, Kind.COMBINED])
+        .exclude(stage=Stage.PLANNED)
+        .order_by("cell_id", "-date")
+        .values_list("cell_id", "date", "superior_present")
+    )
+    last = defaultdict(list)
+    for cell, day, present in recent:
+        last[cell].append((day, present))
+    found = []
+    n = ctx.rules.superior_absent_in_a_row
+    for cell, meetings in last.items():
+        if len(meetings) >= n and not any(p for _d, p in meetings[:n]):
+            found.append(
+                ctx.finding(
+                    "F-6",
+                    Severity.MEDIUM,
+                    cell,
+                    f"Cấp ủy viên được phân công vắng {n} buổi sinh hoạt liên tiếp "
+                    f"(gần nhất {format_date(meetings[0][0])}).",
+                    _org_url(cell, ctx.on),
+                    f"{cell}:{meetings[0][0].isoformat()}",
+                )
+            )
+    return found
+
+
+def check_briefings(ctx: Context) -> list[Finding]:
+    """Recommendations and conclusion tasks past due, for the organizations in scope."""
+    # Open on the day: answered or closed later than it, or not at all.
+    recs = Recommendation.objects.filter(
+        Q(status__in=[RecStatus.NEW, RecStatus.IN_PROGRESS]) | Q(answered_on__gt=ctx.on),
+        due_on__lt=ctx.on,
+        raised_on__lte=ctx.on,
+    )
+    tasks = Assignment.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.on), conclusion__due_on__lt=ctx.on
+    ).select_related("conclusion")
+    if ctx.scope_ids is not None:
+        recs = recs.filter(Q(addressed_to_id__in=ctx.scope_ids) | Q(raised_by_id__in=ctx.scope_ids))
+        tasks = tasks.filter(organization_id__in=ctx.scope_ids)
+    found = []
+    for rec in recs:
+        org = rec.addressed_to_id
+        found.append(
+            ctx.finding(
+                "BRIEF",
+                Severity.MEDIUM,
+                org,
+                f"Kiến nghị quá hạn trả lời (hạn {format_date(rec.due_on)}): {rec.text[:120]}",
+                reverse("briefings:answer", args=[rec.pk]),
+                f"rec:{rec.pk}",
+            )
+        )
+    for task in tasks:
+        found.append(
+            ctx.finding(
+                "BRIEF",
+                Severity.MEDIUM,
+                task.organization_id,
+                f"Nhiệm vụ quá hạn (hạn {format_date(task.conclusion.due_on)}): "
+                f"{task.conclusion.text[:120]}",
+                reverse("briefings:progress", args=[task.pk]),
+                f"task:{task.pk}",
+            )
+        )
+    return found
+
+
+CHECKS = [
+    check_cells,
+    check_terms,
+    check_probation,
+    check_absences,
+    check_meetings,
+    check_attendance,
+    check_superior,
+    check_briefings,
+]
+
+
+def run(
+    *, scope_ids: frozenset[int] | None, on: dt.date, include_dismissed: bool = False
+) -> list[Finding]:
+    """All findings for the organizations in ``scope_ids`` (``None``: everything) on ``on``."""
+    from chibo.orgs.models import NameBook
+
+    overview = stats.compute(scope_ids=scope_ids, on=on)
+    names = {row.organization_id: row.version.name for row in overview.cells}
+    ctx = Context(on=on, rules=RuleSet.on(on), overview=overview, names=names, scope_ids=scope_ids)
+    findings = [f for check in CHECKS for f in check(ctx)]
+    missing = {f.organization_id for f in findings} - set(names)
+    if missing:
+        book = NameBook(missing)
+        for f in findings:
+            if f.organization_id in missing:
+                f.organization = book.name(f.organization_id, on)
+    if not include_dismissed:
+        dismissed = set(
+            Dismissal.objects.filter(key__in=[f.key for f in findings]).values_list(
+                "key", flat=True
+            )
+        )
+        findings = [f for f in findings if f.key not in dismissed]
+    order = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+    return sorted(findings, key=lambda f: (f.organization, order[f.severity], f.rule_id, f.key))

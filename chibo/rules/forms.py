@@ -1,0 +1,20 @@
+from django import forms
+
+from chibo.lib.forms import Form, TextField
+from chibo.rules.models import Severity
+
+
+class FilterForm(Form):
+    rule = forms.CharField(label="Quy định", required=False, max_length=20)
+    severity = forms.ChoiceField(
+        label="Mức độ", required=False, choices=[("", "Tất cả"), *Severity.choices]
+    )
+
+
+class DismissForm(Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    reason = TextField(
+        label="Lý do bỏ qua",
+        max_length=500,
+        help_text="Bắt buộc; được lưu lại cùng người và thời điểm bỏ qua.",
+    )

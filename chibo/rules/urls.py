@@ -1,0 +1,9 @@
+from django.urls import path
+
+from chibo.rules import views
+
+app_name = "rules"
+urlpatterns = [
+    path("", views.alerts, name="alerts"),
+    path("dismiss/", views.dismiss, name="dismiss"),
+]

@@ -1,0 +1,97 @@
+"""The alerts board (cảnh báo) per scope and date, and dismissing a finding with a reason."""
+
+from collections import Counter, defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.accounts import access
+from chibo.accounts.access import Capability
+from chibo.lib import params
+from chibo.lib.pages import form_page, posted
+from chibo.orgs.models import Organization
+from chibo.reports.views import scope_ids
+from chibo.rules import checks, forms
+from chibo.rules.models import Dismissal, FindingRecord, RuleSet, Severity
+
+
+def findings_for(user, on, org_id=None) -> list[checks.Finding]:
+    return checks.run(scope_ids=scope_ids(user, on, org_id), on=on)
+
+
+@require_GET
+def alerts(request):
+    on = params.as_of(request.GET)
+    org_id = params.optional_int(request.GET, "org", "tổ chức")
+    found = findings_for(request.user, on, org_id)
+    form = forms.FilterForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    by_severity = Counter(f.severity for f in found)
+    by_rule = Counter(f.rule_id for f in found)
+    shown = [
+        f
+        for f in found
+        if (not data.get("rule") or f.rule_id == data["rule"])
+        and (not data.get("severity") or f.severity == data["severity"])
+    ]
+    groups = defaultdict(list)
+    for finding in shown:
+        groups[finding.organization].append(finding)
+    since = dict(
+        FindingRecord.objects.filter(
+            key__in=[f.key for f in shown], resolved_on__isnull=True
+        ).values_list("key", "first_seen")
+    )
+    context = {
+        "nav": "alerts",
+        "on": on,
+        "form": form,
+        "total": len(found),
+        "severities": [(s, label, by_severity.get(s, 0)) for s, label in Severity.choices],
+        "rules": sorted(by_rule.items()),
+        "groups": sorted(groups.items()),
+        "since": since,
+        "ruleset": RuleSet.on(on),
+        "dismissed": Dismissal.objects.filter(
+            organization_id__in=[f.organization_id for f in found] or [0]
+        ).count(),
+    }
+    return render(request, "rules/alerts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def dismiss(request):
+    on = params.as_of(request.GET)
+    key = (request.POST.get("key") or request.GET.get("key") or "")[:200]
+    finding = next((f for f in findings_for(request.user, on) if f.key == key), None)
+    if finding is None:
+        raise Http404("Không tìm thấy cảnh báo này trong phạm vi của bạn.")
+    org = Organization.objects.get(pk=finding.organization_id)
+    if not access.can(request.user, org, on, Capability.WRITE):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    form = forms.DismissForm(posted(request), initial={"key": key})
+
+    def action(data):
+        if data["key"] != key:
+            raise ValidationError("Cảnh báo không khớp.")
+        Dismissal.objects.create(key=key, reason=data["reason"], by=request.user, organization=org)
+        return reverse(
+            "rules:alerts"
+        ) + f"?as_of={on.isoformat()}", "Đã bỏ qua cảnh báo; lý do được lưu."
+
+    context = {
+        "nav": "alerts",
+        "title": "Bỏ qua cảnh báo",
+        "crumbs": [(reverse("rules:alerts") + f"?as_of={on.isoformat()}", "Cảnh báo")],
+        "cancel_url": reverse("rules:alerts") + f"?as_of={on.isoformat()}",
+        "facts": [
+            ("Cảnh báo", finding.message),
+            ("Quy định", f"{finding.rule_id} — {finding.regulation}"),
+            ("Tổ chức", finding.organization),
+        ],
+    }
+    return form_page(request, form, "form_page.html", context, action)
