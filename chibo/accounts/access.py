@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chibo.accounts.models import Grant, Role
+from chibo.lib.idlist import IdList
 from chibo.orgs.models import Organization
 
 
@@ -54,7 +55,7 @@ class Scope:
         """Restrict any QuerySet to this scope through ``field`` (an organization id)."""
         if self.everything:
             return queryset
-        return queryset.filter(**{f"{field}__in": self._ids[capability]})
+        return queryset.filter(**{f"{field}__in": IdList(self._ids[capability])})
 
     @property
     def is_empty(self) -> bool:

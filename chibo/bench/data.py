@@ -659,6 +659,40 @@ def _build_users(province: Organization, cell: _Cell) -> Dataset:
     )
 
 
+def build_meetings(cell_ids: list[int], log: Callable[[str], None]) -> int:
+    """The last twelve months of meetings of every cell, held, without attendance rows: a
+    regular meeting each month on the 5th and a thematic one in each quarter's middle month,
+    so the alerts are those of a working country, not thousands of "no meeting" findings."""
+    from chibo.meetings.models import Kind, Meeting, Stage
+
+    today = dt.date.today()
+    first = vndates.add_months(dt.date(today.year, today.month, 1), -12)
+    rows = []
+    for months in range(12):
+        month = vndates.add_months(first, months)
+        for cell_id in cell_ids:
+            for kind, day in [(Kind.REGULAR, 5)] + (
+                [(Kind.THEMATIC, 20)] if month.month % 3 == 2 else []
+            ):
+                held = month.replace(day=day)
+                rows.append(
+                    Meeting(
+                        cell_id=cell_id,
+                        kind=kind,
+                        stage=Stage.CLOSED,
+                        planned_date=held,
+                        date=held,
+                        start_time=dt.time(14),
+                        end_time=dt.time(16),
+                        topic="Chuyên đề" if kind == Kind.THEMATIC else "",
+                        superior_present=True,
+                    )
+                )
+    Meeting.objects.bulk_create(rows, batch_size=5000)
+    log(f"  {len(rows)} buổi sinh hoạt (12 tháng gần nhất)")
+    return len(rows)
+
+
 def generate(sizes: Sizes, *, seed: int = SEED, log: Callable[[str], None] = print) -> Dataset:
     """Write the whole data set in one transaction into an empty database."""
     rng = random.Random(seed)
@@ -666,6 +700,7 @@ def generate(sizes: Sizes, *, seed: int = SEED, log: Callable[[str], None] = pri
         provinces, cells = _build_tree(sizes)
         log(f"  {len(provinces)} tỉnh, {len(cells)} xã, {len(cells)} chi bộ Công an")
         _build_people(cells, rng, log)
+        build_meetings([c.org_id for c in cells], log)
         first_cell = next(c for c in cells if c.province_index == 0)
         return _build_users(provinces[0], first_cell)
 

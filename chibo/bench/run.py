@@ -7,6 +7,7 @@ timings carry no debug-cursor overhead. The whole request is timed: middleware, 
 view, template and reading the body.
 """
 
+import datetime as dt
 import json
 import statistics
 import time
@@ -49,6 +50,9 @@ CASES = [
     # even while probationary members (official_date NULL) make the plain list fail.
     Case("api members offic.", "board", "/api/v1/members?limit=100&status=official"),
     Case("api members offic.", "superuser", "/api/v1/members?limit=100&status=official"),
+    Case("alerts", "region", "/alerts/"),
+    Case("alerts", "board", "/alerts/"),
+    Case("alerts", "superuser", "/alerts/"),
     Case("api organizations", "board", "/api/v1/organizations?limit=1000"),
     Case("api organizations", "superuser", "/api/v1/organizations?limit=1000"),
 ]
@@ -120,6 +124,7 @@ def run(
         "superuser": dataset.superuser_id,
         "board": dataset.board_id,
         "secretary": dataset.secretary_id,
+        "region": _region_user(),
     }
     results = []
     # The test client sends Host: testserver, which production settings do not allow.
@@ -176,3 +181,40 @@ def table(results: list[Result]) -> str:
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines + notes)
+
+
+REGION = "bench.vung"
+REGION_CELLS = 1000
+
+
+def _region_user() -> int:
+    """A board user over whole provinces holding at least 1,000 police cells: the size the
+    alerts board must answer for in under 300 ms (issue: compliance engine)."""
+    from django.db.models import Count, Q
+
+    from chibo.accounts.models import Grant, Role
+    from chibo.orgs.models import Kind, Organization, OrgLink
+
+    existing = User.objects.filter(username=REGION).first()
+    if existing is not None:
+        return existing.pk
+    user = User(username=REGION, full_name="Cấp ủy vùng (đo hiệu năng)")
+    user.set_unusable_password()
+    user.save()
+    provinces = (
+        Organization.objects.filter(versions__kind=Kind.PROVINCE)
+        .annotate(communes=Count("downlinks", filter=Q(downlinks__relation="territorial")))
+        .order_by("pk")
+    )
+    cells = 0
+    for province in provinces:
+        Grant.objects.create(
+            user=user, role=Role.BOARD, organization=province, valid_from=dt.date(2025, 7, 1)
+        )
+        communes = OrgLink.objects.filter(parent=province, relation="territorial").values("child")
+        cells += OrgLink.objects.filter(
+            parent__in=communes, relation="territorial", child__is_police=True
+        ).count()
+        if cells >= REGION_CELLS:
+            break
+    return user.pk

@@ -1,7 +1,7 @@
 import datetime as dt
 import unicodedata
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 from django.utils import formats, translation
 
 from chibo.lib import params, vndates, vntext
@@ -80,3 +80,22 @@ class FormatsTests(SimpleTestCase):
                 formats.number_format(1234567.5, 1, use_l10n=True, force_grouping=True),
                 "1.234.567,5",
             )
+
+
+class IdListTests(TestCase):
+    def test_filters_like_a_list_and_handles_empty(self):
+        from chibo.lib.idlist import IdList
+        from chibo.orgs import operations
+        from chibo.orgs.models import Organization
+        from chibo.test import attrs
+
+        orgs = [
+            operations.create(attrs=attrs(f"T{i}"), on=dt.date(2020, 1, 1), by=None)
+            for i in range(3)
+        ]
+        ids = [orgs[0].pk, orgs[2].pk]
+        self.assertEqual(
+            set(Organization.objects.filter(pk__in=IdList(ids)).values_list("pk", flat=True)),
+            set(ids),
+        )
+        self.assertFalse(Organization.objects.filter(pk__in=IdList([])).exists())

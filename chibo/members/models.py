@@ -155,7 +155,11 @@ class PartyRecord(models.Model):
                 name="party_end_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["ceremony_date", "ended_on"], name="party_member_on")]
+        indexes = [
+            models.Index(fields=["ceremony_date", "ended_on"], name="party_member_on"),
+            # Probationers (no official date yet) are few: found through this index.
+            models.Index(fields=["official_date"], name="party_official"),
+        ]
 
     def __str__(self) -> str:
         return f"Hồ sơ đảng viên #{self.pk}"

@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from chibo.documents.models import WorkingRegulation
 from chibo.lib import vntext
+from chibo.lib.idlist import IdList
 from chibo.members.models import (
     Membership,
     PoliceService,
@@ -38,9 +39,19 @@ KEYS = [
 ]
 
 
+@dataclass(frozen=True)
+class CellVersion:
+    """What the overview shows of a cell: fetched as plain values, not model instances."""
+
+    organization_id: int
+    name: str
+    kind: str
+    place_name: str
+
+
 @dataclass
 class CellRow:
-    version: OrgVersion
+    version: CellVersion
     rules: RuleSet
     members: int = 0
     official: int = 0
@@ -101,26 +112,28 @@ class Overview:
 
 def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     """Figures for the organizations in ``scope_ids`` (``None``: everything) on ``on``."""
-    versions = OrgVersion.objects.on(on).select_related("organization")
+    versions = OrgVersion.objects.on(on)
     if scope_ids is not None:
-        versions = versions.filter(organization_id__in=scope_ids)
+        versions = versions.filter(organization_id__in=IdList(scope_ids))
     rules = RuleSet.on(on)
     rows: dict[int, CellRow] = {}
     committees: set[int] = set()
-    for version in versions:
-        kind = Kind(version.kind)
-        if kind.is_cell and version.organization.is_police:
-            rows[version.organization_id] = CellRow(version, rules)
-        elif kind == Kind.GRASSROOTS_COMMITTEE and not version.organization.is_police:
-            committees.add(version.organization_id)
+    fields = ("organization_id", "name", "kind", "place_name", "organization__is_police")
+    for org_id, name, kind, place, is_police in versions.values_list(*fields):
+        if Kind(kind).is_cell and is_police:
+            rows[org_id] = CellRow(CellVersion(org_id, name, kind, place), rules)
+        elif kind == Kind.GRASSROOTS_COMMITTEE and not is_police:
+            committees.add(org_id)
     cell_ids = list(rows)
     # The article counts the commune committees the police cells sit under (F-2).
-    parents = OrgLink.objects.on(on).filter(child_id__in=cell_ids, relation=Relation.TERRITORIAL)
+    parents = OrgLink.objects.on(on).filter(
+        child_id__in=IdList(cell_ids), relation=Relation.TERRITORIAL
+    )
     communes = len(set(parents.values_list("parent_id", flat=True)) & committees)
 
     counts = (
         Membership.objects.counted_on(on)
-        .filter(cell_id__in=cell_ids)
+        .filter(cell_id__in=IdList(cell_ids))
         .values("cell_id")
         .annotate(
             members=Count("person_id", distinct=True),
@@ -132,32 +145,33 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         row.members, row.official = item["members"], item["official"]
         row.probationary = row.members - row.official
 
-    positions = (
+    # Plain values, not model instances: thousands of posts on a national scope.
+    positions = list(
         Position.objects.on(on)
-        .filter(organization_id__in=cell_ids)
-        .select_related("person")
+        .filter(organization_id__in=IdList(cell_ids))
         .order_by("person__sort_key")
+        .values_list(
+            "organization_id", "role", "person_id", "person__ho", "person__ten_dem", "person__ten"
+        )
     )
-    for position in positions:
-        row = rows[position.organization_id]
-        if position.role == Role.SECRETARY:
-            row.secretaries.append(position.person.full_name)
-        elif position.role == Role.DEPUTY:
-            row.deputies.append(position.person.full_name)
-        if position.role == Role.CELL_COMMITTEE:
-            row.committee.add(position.person_id)
-    for row in rows.values():
-        if row.committee:  # with a chi ủy, Bí thư and Phó Bí thư sit on it
-            row.committee.update(
-                p.person_id
-                for p in positions
-                if p.organization_id == row.organization_id
-                and p.role in {Role.SECRETARY, Role.DEPUTY}
-            )
+    leaders: dict[int, set[int]] = {}
+    for org_id, role, person_id, ho, ten_dem, ten in positions:
+        row = rows[org_id]
+        if role == Role.SECRETARY:
+            row.secretaries.append(vntext.join_name(ho, ten_dem, ten))
+        elif role == Role.DEPUTY:
+            row.deputies.append(vntext.join_name(ho, ten_dem, ten))
+        if role == Role.CELL_COMMITTEE:
+            row.committee.add(person_id)
+        elif role in {Role.SECRETARY, Role.DEPUTY}:
+            leaders.setdefault(org_id, set()).add(person_id)
+    for org_id, people in leaders.items():
+        if rows[org_id].committee:  # with a chi ủy, Bí thư and Phó Bí thư sit on it
+            rows[org_id].committee.update(people)
 
     regulations = (
         WorkingRegulation.objects.in_force_on(on)
-        .filter(cell_id__in=cell_ids)
+        .filter(cell_id__in=IdList(cell_ids))
         .order_by("issued_on")
         .values_list("cell_id", "number")
     )
@@ -166,7 +180,7 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
 
     # Officers per cell, and how many are party members on the day, counted in SQL; names are
     # fetched only for the few who are not members (R-POL-02).
-    services = PoliceService.objects.on(on).filter(cell_id__in=cell_ids)
+    services = PoliceService.objects.on(on).filter(cell_id__in=IdList(cell_ids))
     member = member_on(on, "person__party__")
     per_cell = services.values("cell_id").annotate(
         officers=Count("person_id", distinct=True),

@@ -10,12 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from chibo.briefings.models import Assignment, Recommendation, RecStatus
 from chibo.lib import vndates
+from chibo.lib.idlist import IdList
 from chibo.lib.vndates import format_date
 from chibo.meetings.models import (
     Attendance,
@@ -26,7 +27,7 @@ from chibo.meetings.models import (
     Stage,
     SuperiorAssignment,
 )
-from chibo.members.models import Membership
+from chibo.members.models import Membership, MembershipKind, PartyRecord, Person
 from chibo.orgs.models import Term, TermPolicy
 from chibo.reports import stats
 from chibo.rules.models import Dismissal, Holiday, RuleSet, Severity
@@ -40,6 +41,7 @@ SOURCES = {
     "R-MTG-01": "Điều lệ Đảng, Điều 24 khoản 2",
     "R-MTG-02": "Hướng dẫn 12-HD/BTCTW; Hướng dẫn 42-HD/BTCTW",
     "R-MTG-12": "Hướng dẫn 12-HD/BTCTW, tiêu chí 1",
+    "R-MTG-03": "Hướng dẫn 12-HD/BTCTW; từ 28/10/2025 Hướng dẫn 42-HD/BTCTW",
     "F-6": "Phân công cấp ủy viên theo dõi chi bộ",
     "R-POL-02": "Công văn 273-CV/BTCTW; Quy định về tổ chức đảng trong CAND",
     "F-7": "Quy chế làm việc của chi bộ",
@@ -214,7 +216,7 @@ def check_terms(ctx: Context) -> list[Finding]:
     force (twice in five years until 30/6/2025, once from 1/7/2025)."""
     latest: dict[int, Term] = {}
     for term in Term.objects.filter(
-        organization_id__in=ctx.cell_ids, valid_from__lte=ctx.on
+        organization_id__in=IdList(ctx.cell_ids), valid_from__lte=ctx.on
     ).order_by("valid_from"):
         latest[term.organization_id] = term
     found = []
@@ -249,77 +251,76 @@ def check_terms(ctx: Context) -> list[Finding]:
 
 def check_probation(ctx: Context) -> list[Finding]:
     """R-MEM-05: probation ending soon; recognition overdue past the 30-working-day window."""
-    rows = (
-        Membership.objects.counted_on(ctx.on)
-        .filter(cell_id__in=ctx.cell_ids)
-        .filter(
-            Q(person__party__official_date__isnull=True)
-            | Q(person__party__official_date__gt=ctx.on)
+    # Probationers are few: found through the index on official_date (two index searches;
+    # an OR of both makes SQLite scan), then their memberships in the scope's cells.
+    waiting = {}
+    for query in (Q(official_date__isnull=True), Q(official_date__gt=ctx.on)):
+        records = PartyRecord.objects.filter(query, ceremony_date__lte=ctx.on).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.on)
         )
-        .select_related("person", "person__party")
+        waiting.update(records.values_list("person_id", "ceremony_date"))
+    cells = dict(
+        Membership.objects.on(ctx.on)
+        .filter(
+            person_id__in=IdList(waiting),
+            cell_id__in=IdList(ctx.cell_ids),
+            kind=MembershipKind.OFFICIAL,
+        )
+        .values_list("person_id", "cell_id")
     )
     holidays = Holiday.days()
+    due = []
+    for person_id, cell_id in cells.items():
+        end = vndates.add_months(waiting[person_id], ctx.rules.probation_months)
+        if (end - ctx.on).days <= ctx.rules.probation_warn_days:  # the rest are months away
+            due.append((person_id, cell_id, end))
+    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=[d[0] for d in due])}
     found = []
-    for membership in rows:
-        record, person = membership.person.party, membership.person
-        end = vndates.add_months(record.ceremony_date, ctx.rules.probation_months)
+    for person_id, org, end in due:
         deadline = vndates.add_working_days(end, ctx.rules.recognition_window_days, holidays)
-        org, url = membership.cell_id, _person_url(person.pk, ctx.on)
+        name, url = names[person_id], _person_url(person_id, ctx.on)
         if ctx.on > deadline:
-            found.append(
-                ctx.finding(
-                    "R-MEM-05",
-                    Severity.MEDIUM,
-                    org,
-                    f"{person.full_name}: quá hạn xét công nhận chính thức (hạn {format_date(deadline)}).",
-                    url,
-                    f"{person.pk}:overdue",
-                    person_id=person.pk,
-                )
+            message, key, severity = (
+                f"{name}: quá hạn xét công nhận chính thức (hạn {format_date(deadline)}).",
+                "overdue",
+                Severity.MEDIUM,
             )
         elif end <= ctx.on:
-            found.append(
-                ctx.finding(
-                    "R-MEM-05",
-                    Severity.LOW,
-                    org,
-                    f"{person.full_name}: đã hết dự bị ngày {format_date(end)}; chi bộ "
-                    f"xét, đề nghị công nhận chính thức trước {format_date(deadline)}.",
-                    url,
-                    f"{person.pk}:window",
-                    person_id=person.pk,
-                )
+            message, key, severity = (
+                f"{name}: đã hết dự bị ngày {format_date(end)}; chi bộ xét, đề nghị công nhận "
+                f"chính thức trước {format_date(deadline)}.",
+                "window",
+                Severity.LOW,
             )
-        elif (end - ctx.on).days <= ctx.rules.probation_warn_days:
-            found.append(
-                ctx.finding(
-                    "R-MEM-05",
-                    Severity.LOW,
-                    org,
-                    f"{person.full_name}: hết 12 tháng dự bị ngày {format_date(end)}; "
-                    f"hạn xét đến {format_date(deadline)}.",
-                    url,
-                    f"{person.pk}:soon:{end.isoformat()}",
-                    person_id=person.pk,
-                )
+        else:
+            message, key, severity = (
+                f"{name}: hết 12 tháng dự bị ngày {format_date(end)}; hạn xét đến {format_date(deadline)}.",
+                f"soon:{end.isoformat()}",
+                Severity.LOW,
             )
+        found.append(
+            ctx.finding(
+                "R-MEM-05", severity, org, message, url, f"{person_id}:{key}", person_id=person_id
+            )
+        )
     return found
 
 
 def check_absences(ctx: Context) -> list[Finding]:
-    """R-MEM-12: months in the calendar year with an absence without reason, reaching 3."""
+    """R-MEM-12: months in the calendar year with an absence without reason from the cell's
+    meetings, reaching 3 (filtered by the cells, not by thousands of people)."""
     start = dt.date(ctx.on.year, 1, 1)
-    members = Membership.objects.counted_on(ctx.on).filter(cell_id__in=ctx.cell_ids)
-    cell_of = dict(members.values_list("person_id", "cell_id"))
     months = (
         Attendance.objects.filter(
-            person_id__in=cell_of,
+            meeting__cell_id__in=IdList(ctx.cell_ids),
             status=Presence.UNEXCUSED,
             meeting__date__gte=start,
             meeting__date__lte=ctx.on,
         )
         .values("person_id", "person__ho", "person__ten_dem", "person__ten")
-        .annotate(months=Count(TruncMonth("meeting__date"), distinct=True))
+        .annotate(
+            months=Count(TruncMonth("meeting__date"), distinct=True), cell=Max("meeting__cell_id")
+        )
         .filter(months__gte=ctx.rules.removal_months)
     )
     found = []
@@ -331,7 +332,7 @@ def check_absences(ctx: Context) -> list[Finding]:
             ctx.finding(
                 "R-MEM-12",
                 Severity.HIGH,
-                cell_of[item["person_id"]],
+                item["cell"],
                 f"{name}: {item['months']} tháng vắng sinh hoạt không lý do trong năm "
                 f"{ctx.on.year}; chi bộ xem xét đề nghị xóa tên.",
                 _person_url(item["person_id"], ctx.on),
@@ -351,9 +352,9 @@ def _alive(ctx: Context) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
     from chibo.orgs.models import OrgVersion
 
     spans = defaultdict(list)
-    for org, start, end in OrgVersion.objects.filter(organization_id__in=ctx.cell_ids).values_list(
-        "organization_id", "valid_from", "valid_to"
-    ):
+    for org, start, end in OrgVersion.objects.filter(
+        organization_id__in=IdList(ctx.cell_ids)
+    ).values_list("organization_id", "valid_from", "valid_to"):
         spans[org].append((start, end))
     return spans
 
@@ -368,7 +369,7 @@ def check_meetings(ctx: Context) -> list[Finding]:
     one; both over the calendar year up to the date, for cells alive the whole period."""
     start = dt.date(ctx.on.year, 1, 1)
     held = (
-        Meeting.objects.filter(cell_id__in=ctx.cell_ids, date__gte=start, date__lte=ctx.on)
+        Meeting.objects.filter(cell_id__in=IdList(ctx.cell_ids), date__gte=start, date__lte=ctx.on)
         .exclude(stage=Stage.PLANNED)
         .values_list("cell_id", "date", "kind")
     )
@@ -380,33 +381,42 @@ def check_meetings(ctx: Context) -> list[Finding]:
             thematic.add((cell, (day.month - 1) // 3))
     spans = _alive(ctx)
     found = []
+    board = reverse("meetings:board")
+    months = [(first, vndates.add_months(first, 1)) for first in _months_before(ctx.on)]
+    quarters = [
+        (
+            q,
+            dt.date(ctx.on.year, q * 3 + 1, 1),
+            vndates.add_months(dt.date(ctx.on.year, q * 3 + 1, 1), 3),
+        )
+        for q in range(4)
+    ]
+    quarters = [(q, first, after) for q, first, after in quarters if after <= ctx.on]
     for cell in ctx.cell_ids:
-        for first in _months_before(ctx.on):
-            after = vndates.add_months(first, 1)
-            if _alive_during(spans[cell], first, after) and (cell, first.month) not in regular:
+        alive = spans[cell]
+        for first, after in months:
+            if (cell, first.month) not in regular and _alive_during(alive, first, after):
                 found.append(
                     ctx.finding(
                         "R-MTG-01",
                         Severity.HIGH,
                         cell,
                         f"Tháng {first.month}/{first.year} không sinh hoạt thường kỳ.",
-                        reverse("meetings:board") + f"?start={first:%m/%Y}&end={first:%m/%Y}",
+                        f"{board}?start={first:%m/%Y}&end={first:%m/%Y}",
                         f"{cell}:{first:%Y-%m}",
                     )
                 )
-        for quarter in range(4):
-            first = dt.date(ctx.on.year, quarter * 3 + 1, 1)
-            after = vndates.add_months(first, 3)
-            if after > ctx.on or not _alive_during(spans[cell], first, after):
-                continue
-            if (cell, quarter) not in thematic and ctx.rules.thematic_per_quarter:
+        if not ctx.rules.thematic_per_quarter:
+            continue
+        for quarter, first, after in quarters:
+            if (cell, quarter) not in thematic and _alive_during(alive, first, after):
                 found.append(
                     ctx.finding(
                         "R-MTG-02",
                         Severity.MEDIUM,
                         cell,
                         f"Quý {quarter + 1}/{ctx.on.year} không sinh hoạt chuyên đề.",
-                        reverse("meetings:board"),
+                        board,
                         f"{cell}:{ctx.on.year}Q{quarter + 1}",
                     )
                 )
@@ -414,11 +424,12 @@ def check_meetings(ctx: Context) -> list[Finding]:
 
 
 def check_attendance(ctx: Context) -> list[Finding]:
-    """R-MTG-12, criterion 1, for the meetings of this month and the last: attendance above
-    the rubric's threshold, nobody absent without reason."""
+    """R-MTG-12, criterion 1, and R-MTG-03, the duration, for the meetings of this month and
+    the last, under the rubric in force on each meeting's day (120 minutes for a combined
+    meeting from 28/10/2025)."""
     first = vndates.add_months(dt.date(ctx.on.year, ctx.on.month, 1), -1)
     meetings = (
-        Meeting.objects.filter(cell_id__in=ctx.cell_ids, date__gte=first, date__lte=ctx.on)
+        Meeting.objects.filter(cell_id__in=IdList(ctx.cell_ids), date__gte=first, date__lte=ctx.on)
         .exclude(stage=Stage.PLANNED)
         .annotate(
             attended=Count(
@@ -436,6 +447,21 @@ def check_attendance(ctx: Context) -> list[Finding]:
     for meeting in meetings:
         rubric = next((r for r in rubrics if r.holds_on(meeting.date)), None)
         threshold = rubric.attendance_above if rubric else 85
+        minutes, needed = (
+            meeting.duration_minutes,
+            rubric.min_minutes_for(meeting.kind) if rubric else 90,
+        )
+        if minutes is not None and minutes < needed:
+            found.append(
+                ctx.finding(
+                    "R-MTG-03",
+                    Severity.LOW,
+                    meeting.cell_id,
+                    f"Buổi sinh hoạt ngày {format_date(meeting.date)} kéo dài {minutes} phút, dưới {needed} phút.",
+                    reverse("meetings:detail", args=[meeting.pk]),
+                    f"{meeting.pk}",
+                )
+            )
         if not meeting.counted:
             continue
         rate = meeting.attended * 100 / meeting.counted
@@ -460,7 +486,7 @@ def check_attendance(ctx: Context) -> list[Finding]:
 def check_superior(ctx: Context) -> list[Finding]:
     """F-6: the assigned superior absent from the last two meetings in a row."""
     assigned = set(
-        SuperiorAssignment.objects.filter(cell_id__in=ctx.cell_ids, valid_from__lte=ctx.on)
+        SuperiorAssignment.objects.filter(cell_id__in=IdList(ctx.cell_ids), valid_from__lte=ctx.on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=ctx.on))
         .values_list("cell_id", flat=True)
     )
@@ -506,8 +532,10 @@ def check_briefings(ctx: Context) -> list[Finding]:
         Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.on), conclusion__due_on__lt=ctx.on
     ).select_related("conclusion")
     if ctx.scope_ids is not None:
-        recs = recs.filter(Q(addressed_to_id__in=ctx.scope_ids) | Q(raised_by_id__in=ctx.scope_ids))
-        tasks = tasks.filter(organization_id__in=ctx.scope_ids)
+        recs = recs.filter(
+            Q(addressed_to_id__in=IdList(ctx.scope_ids)) | Q(raised_by_id__in=IdList(ctx.scope_ids))
+        )
+        tasks = tasks.filter(organization_id__in=IdList(ctx.scope_ids))
     found = []
     for rec in recs:
         org = rec.addressed_to_id

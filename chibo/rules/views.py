@@ -2,7 +2,9 @@
 
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +18,12 @@ from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
 from chibo.rules import checks, forms
 from chibo.rules.models import Dismissal, FindingRecord, RuleSet, Severity
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def findings_for(user, on, org_id=None) -> list[checks.Finding]:
@@ -41,10 +49,15 @@ def alerts(request):
     groups = defaultdict(list)
     for finding in shown:
         groups[finding.organization].append(finding)
+    # Organizations, not findings, are paged, so each keeps its findings together.
+    page = Paginator(sorted(groups.items()), settings.CHIBO_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    keys = [f.key for _org, items in page for f in items]
     since = dict(
-        FindingRecord.objects.filter(
-            key__in=[f.key for f in shown], resolved_on__isnull=True
-        ).values_list("key", "first_seen")
+        FindingRecord.objects.filter(key__in=keys, resolved_on__isnull=True).values_list(
+            "key", "first_seen"
+        )
     )
     context = {
         "nav": "alerts",
@@ -53,7 +66,8 @@ def alerts(request):
         "total": len(found),
         "severities": [(s, label, by_severity.get(s, 0)) for s, label in Severity.choices],
         "rules": sorted(by_rule.items()),
-        "groups": sorted(groups.items()),
+        "groups": page,
+        "query": _query(request),
         "since": since,
         "ruleset": RuleSet.on(on),
         "dismissed": Dismissal.objects.filter(
