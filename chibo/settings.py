@@ -190,4 +190,7 @@ LOGGING = {
 
 # Number of rows per page in lists (design §4: pages stay paginated).
 CHIBO_PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
+# The tree page draws every level up to this many organizations; past it, levels below the
+# first load on demand (htmx) when opened.
+CHIBO_TREE_EAGER_MAX = env_int("CHIBO_TREE_EAGER_MAX", 400)
 FORM_RENDERER = "chibo.lib.forms.Renderer"

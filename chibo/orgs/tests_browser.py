@@ -47,3 +47,25 @@ class TreeBrowserTests(BrowserTestCase):
         self.page.get_by_label("Xem tại ngày").fill("45/13/2023")
         self.page.get_by_role("button", name="Xem").click()
         self.assertIn("không tồn tại", self.page.get_by_test_id("error-message").inner_text())
+
+
+class LazyTreeBrowserTests(BrowserTestCase):
+    def setUp(self):
+        super().setUp()
+        self.tree = structure.build()
+        users.build(self.tree)
+
+    def test_opening_a_node_loads_its_children_with_htmx(self):
+        from django.test import override_settings
+
+        with override_settings(CHIBO_TREE_EAGER_MAX=10):
+            page = self.page
+            self.log_in("bantochuc", users.PASSWORD)
+            page.goto(self.live_server_url + "/orgs/?as_of=2023-05-24")
+            tree = page.get_by_test_id("org-tree")
+            self.assertEqual(tree.get_by_role("link", name="Đảng ủy xã Hiệp Hòa").count(), 0)
+            summary = page.locator(f"li[data-org='{self.tree.district.pk}'] > details > summary")
+            summary.click(position={"x": 3, "y": 8})
+            link = tree.get_by_role("link", name="Đảng ủy xã Hiệp Hòa", exact=True)
+            link.wait_for()
+            self.assertTrue(link.is_visible())

@@ -3,6 +3,7 @@ history kept, query counts."""
 
 import datetime as dt
 
+from django.test import override_settings
 from django.urls import reverse
 
 from chibo.orgs import operations
@@ -407,3 +408,39 @@ class MergeCarriesMembersTests(ChiboTestCase):
         counted = Membership.objects.counted_on(D(2025, 7, 1)).filter(cell=merged)
         self.assertEqual(set(counted.values_list("person", flat=True)), {a.pk, b.pk})
         self.assertEqual(PoliceService.objects.on(D(2025, 7, 1)).filter(cell=merged).count(), 2)
+
+
+@override_settings(CHIBO_TREE_EAGER_MAX=3)
+class LazyTreeTests(ChiboTestCase):
+    def test_large_trees_load_deeper_levels_on_demand(self):
+        self.login(self.admin)
+        html = self.client.get(reverse("orgs:tree"), {"as_of": "2023-05-24"}).content.decode()
+        self.assertIn("Huyện ủy H", html)
+        self.assertNotIn("Chi bộ Công an xã A", html)  # below the second level
+        children = reverse("orgs:children", args=[self.district.pk])
+        self.assertIn(f'hx-get="{children}?as_of=2023-05-24"', html)
+        fragment = self.client.get(children, {"as_of": "2023-05-24"}).content.decode()
+        self.assertNotIn("<html", fragment)
+        self.assertIn("Đảng ủy xã A", fragment)
+        self.assertIn(reverse("orgs:children", args=[self.commune_a.pk]), fragment)  # lazy again
+        deeper = self.client.get(
+            reverse("orgs:children", args=[self.commune_a.pk]), {"as_of": "2023-05-24"}
+        )
+        self.assertContains(deeper, "Chi bộ Công an xã A")
+        self.assertContains(deeper, "theo ngành: Đảng ủy Công an tỉnh")
+
+    def test_children_matrix(self):
+        url = reverse("orgs:children", args=[self.commune_a.pk])
+        allowed = [self.admin, self.board, self.committee, self.viewer]
+        self.assert_statuses(
+            "get", url, {**{u: 200 for u in allowed}, self.outsider: 404, self.secretary: 404}
+        )
+        self.assert_statuses("post", url, {self.admin: 405})
+        self.login(self.committee)
+        fragment = self.client.get(
+            reverse("orgs:children", args=[self.commune_a.pk])
+        ).content.decode()
+        self.assertIn("Chi bộ Công an xã A", fragment)
+        self.assertEqual(
+            self.client.get(reverse("orgs:children", args=[self.district.pk])).status_code, 404
+        )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("merge/", views.merge, name="merge"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/children/", views.children, name="children"),
     path("<int:pk>/rename/", views.rename, name="rename"),
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/split/", views.split, name="split"),

@@ -4,6 +4,7 @@ and one page per reorganization (create, rename, move, merge, split, dissolve)."
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,6 +31,7 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     sector_parent: str = ""
     matched: bool = True
+    lazy: bool = False  # has children, loaded when opened
 
 
 def _versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
@@ -74,6 +76,10 @@ def tree(request):
     scope = access.scope(request.user, on)
     versions = _versions_in(scope, on)
     roots = build_tree(versions, on, query)
+    if len(versions) > settings.CHIBO_TREE_EAGER_MAX and not query:
+        for root in roots:  # a national tree: the first two levels now, the rest on demand
+            for node in root.children:
+                node.lazy, node.children = bool(node.children), []
     context = {
         "nav": "orgs",
         "on": on,
@@ -85,6 +91,42 @@ def tree(request):
         "can_merge": bool(scope.everything or scope.ids(Capability.MANAGE_STRUCTURE)),
     }
     return render(request, "orgs/tree.html", context)
+
+
+@require_GET
+def children(request, pk: int):
+    """The organizations under one node on the date, for the tree's on-demand levels."""
+    on = params.as_of(request.GET)
+    org = access.get_org(request.user, pk, on)
+    scope = access.scope(request.user, on)
+    below = OrgLink.objects.on(on).filter(parent=org)
+    versions = scope.filter(
+        OrgVersion.objects.on(on).filter(organization_id__in=below.values("child_id")),
+        field="organization_id",
+    ).sorted_by_name()
+    ids = [v.organization_id for v in versions]
+    with_children = set(
+        scope.filter(OrgLink.objects.on(on).filter(parent_id__in=ids), field="child_id")
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+    sectors = dict(
+        OrgLink.objects.on(on)
+        .filter(child_id__in=ids, relation=Relation.SECTOR)
+        .values_list("child_id", "parent_id")
+    )
+    book = NameBook(sectors.values())
+    nodes = [
+        Node(
+            v,
+            lazy=v.organization_id in with_children,
+            sector_parent=book.name(sectors[v.organization_id], on)
+            if v.organization_id in sectors
+            else "",
+        )
+        for v in versions
+    ]
+    return render(request, "orgs/tree.html#children", {"nodes": nodes, "on": on, "depth": 2})
 
 
 @require_GET

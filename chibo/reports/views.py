@@ -10,6 +10,7 @@ from chibo.lib import params
 from chibo.lib.vnnumbers import number
 from chibo.orgs.models import Organization
 from chibo.reports import stats
+from chibo.rules import checks
 
 LABELS = {
     "commune_committees": "Đảng ủy xã, phường, thị trấn",
@@ -43,9 +44,7 @@ def overview(request):
     org_id = params.optional_int(request.GET, "org", "tổ chức")
     ids = scope_ids(request.user, on, org_id)
     data = stats.compute(scope_ids=ids, on=on)
-    from chibo.rules import checks  # the alerts summary; rules build on these figures
-
-    found = checks.run(scope_ids=ids, on=on)
+    found = checks.run(scope_ids=ids, on=on, overview=data)
     figures = data.figures
     cells = figures["police_cells"]
 

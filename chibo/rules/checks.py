@@ -577,12 +577,17 @@ CHECKS = [
 
 
 def run(
-    *, scope_ids: frozenset[int] | None, on: dt.date, include_dismissed: bool = False
+    *,
+    scope_ids: frozenset[int] | None,
+    on: dt.date,
+    include_dismissed: bool = False,
+    overview: stats.Overview | None = None,
 ) -> list[Finding]:
     """All findings for the organizations in ``scope_ids`` (``None``: everything) on ``on``."""
     from chibo.orgs.models import NameBook
 
-    overview = stats.compute(scope_ids=scope_ids, on=on)
+    if overview is None:
+        overview = stats.compute(scope_ids=scope_ids, on=on)
     names = {row.organization_id: row.version.name for row in overview.cells}
     ctx = Context(on=on, rules=RuleSet.on(on), overview=overview, names=names, scope_ids=scope_ids)
     findings = [f for check in CHECKS for f in check(ctx)]
