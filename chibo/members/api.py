@@ -312,3 +312,109 @@ def create_position(request: HttpRequest, body: PositionIn):
     return Status(
         201, _position_out(position, NameBook([position.organization_id]), position.valid_from)
     )
+
+
+class AdmitIn(Schema):
+    cell: Value = None
+    decision_date: Value = None
+    decision_no: Value = None
+    ceremony_date: Value = None
+    confirm_warnings: Value = None
+
+
+class RecognizeIn(Schema):
+    decided_on: Value = None
+    decision_no: Value = None
+
+
+class TransferIn(Schema):
+    kind: Value = None
+    on: Value = None
+    to_cell: Value = None
+    to_outside: Value = None
+    until: Value = None
+    received_on: Value = None
+    reason: Value = None
+
+
+def _writable(request, person_id: int):
+    return access.get_person(request.user, person_id, timezone.localdate(), Capability.WRITE)
+
+
+def _require_write(request, org, on: dt.date, field: str) -> None:
+    if org is not None and not access.can(request.user, org, on, Capability.WRITE):
+        raise ValidationError({field: "Tổ chức này nằm ngoài phạm vi bạn được ghi vào ngày đó."})
+
+
+@people.post("/{person_id}/admit", response=PersonOut, summary="Kết nạp (như trang Kết nạp)")
+def admit(request: HttpRequest, person_id: int, body: AdmitIn):
+    person = _writable(request, person_id)
+    today = timezone.localdate()
+    form = forms.AdmitForm(
+        apiforms.payload_data(body.dict()),
+        person=person,
+        cells=cells_in(access.scope(request.user, today), today, Capability.WRITE),
+    )
+
+    def action(data):
+        _require_write(request, data["cell"], data["ceremony_date"], "cell")
+        return operations.admit(
+            person=person,
+            cell=data["cell"],
+            decision_date=data["decision_date"],
+            ceremony_date=data["ceremony_date"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        )
+
+    apiforms.run(form, action)
+    person.refresh_from_db()
+    return _person_out(request, person, today)
+
+
+@people.post("/{person_id}/recognize", response=PersonOut, summary="Công nhận đảng viên chính thức")
+def recognize(request: HttpRequest, person_id: int, body: RecognizeIn):
+    person = _writable(request, person_id)
+    form = forms.RecognizeForm(apiforms.payload_data(body.dict()))
+    apiforms.run(
+        form,
+        lambda data: operations.recognize(
+            person=person,
+            decided_on=data["decided_on"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        ),
+    )
+    person.party.refresh_from_db()
+    return _person_out(request, person, timezone.localdate())
+
+
+@people.post("/{person_id}/transfer", response=PersonOut, summary="Chuyển sinh hoạt đảng")
+def transfer(request: HttpRequest, person_id: int, body: TransferIn):
+    person = _writable(request, person_id)
+    today = timezone.localdate()
+    cells = [
+        v
+        for v in OrgVersion.objects.on(today).sorted_by_name()
+        if v.kind in {"grassroots_cell", "subordinate_cell"}
+    ]
+    form = forms.TransferForm(apiforms.payload_data(body.dict()), cells=cells)
+
+    def action(data):
+        home = person.memberships.filter(valid_on(data["on"]), kind="official").first()
+        _require_write(request, home.cell if home else None, data["on"], "on")
+        until = data["until"] + dt.timedelta(days=1) if data["until"] else None  # last day given
+        return operations.transfer(
+            person=person,
+            kind=data["kind"],
+            on=data["on"],
+            to_cell=data["to_cell"],
+            to_outside=data["to_outside"],
+            until=until,
+            received_on=data["received_on"],
+            reason=data["reason"],
+            by=request.user,
+        )
+
+    apiforms.run(form, action)
+    return _person_out(request, person, today)

@@ -141,3 +141,59 @@ class ApiTests(ChiboTestCase):
         self.assertEqual((body["police_cells"], body["members"]), (1, 1))
         self.assertEqual(self.client.get("/api/v1/stats", {"org": self.cell_a.pk}).status_code, 404)
         self.assertEqual(self.client.get("/api/v1/stats", {"org": "abc"}).status_code, 400)
+
+
+class WorkflowApiTests(ChiboTestCase):
+    def post(self, url, payload):
+        return self.client.post(url, json.dumps(payload), content_type="application/json")
+
+    def test_admit_recognize_transfer(self):
+        from chibo.members.models import PartyRecord, Transfer
+
+        person = ops.add_person(
+            data=ops.PersonData(
+                ho="Lê", ten_dem="Văn", ten="Mới", gender="M", birth_date=D(1998, 1, 1)
+            ),
+            registered_by=self.cell_a,
+            by=None,
+        )
+        base = f"/api/v1/people/{person.pk}"
+        admit = {
+            "cell": self.cell_a.pk,
+            "decision_date": "2022-08-10",
+            "ceremony_date": "2022-09-02",
+        }
+        self.login(self.viewer)
+        self.assertEqual(self.post(f"{base}/admit", admit).status_code, 403)
+        self.login(self.outsider)
+        self.assertEqual(self.post(f"{base}/admit", admit).status_code, 404)
+        self.login(self.secretary)
+        bad = self.post(f"{base}/admit", {**admit, "ceremony_date": "2022-08-01"})
+        self.assertEqual(bad.status_code, 400)
+        self.assertIn("ceremony_date", bad.json()["errors"])
+        self.assertFalse(PartyRecord.objects.filter(person=person).exists())
+        body = self.post(f"{base}/admit", admit).json()
+        self.assertEqual((body["status"], body["probation_end"]), ("probationary", "2023-09-02"))
+        self.assertEqual(
+            self.post(f"{base}/recognize", {"decided_on": "2023-08-01"}).status_code, 400
+        )
+        body = self.post(f"{base}/recognize", {"decided_on": "2023-09-10"}).json()
+        self.assertEqual((body["status"], body["official_date"]), ("official", "2023-09-02"))
+        same = self.post(
+            f"{base}/transfer", {"kind": "official", "on": "2024-01-10", "to_cell": self.cell_a.pk}
+        )
+        self.assertEqual(same.status_code, 400)
+        self.assertFalse(Transfer.objects.exists())
+        moved = self.post(
+            f"{base}/transfer",
+            {
+                "kind": "temporary",
+                "on": "2024-01-10",
+                "to_cell": self.cell_b.pk,
+                "until": "2024-03-31",
+                "received_on": "2024-01-11",
+            },
+        )
+        self.assertEqual(moved.status_code, 200, moved.content)
+        self.assertEqual(Transfer.objects.get().until, D(2024, 4, 1))
+        self.assert_statuses("get", f"{base}/admit", {self.secretary: 405})
