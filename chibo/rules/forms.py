@@ -1,11 +1,16 @@
 from django import forms
 
 from chibo.lib.forms import Form, TextField
+from chibo.rules.checks import SOURCES
 from chibo.rules.models import Severity
 
 
 class FilterForm(Form):
-    rule = forms.CharField(label="Quy định", required=False, max_length=20)
+    rule = forms.ChoiceField(
+        label="Quy định",
+        required=False,
+        choices=[("", "Tất cả"), *[(r, r) for r in sorted(SOURCES)]],
+    )
     severity = forms.ChoiceField(
         label="Mức độ", required=False, choices=[("", "Tất cả"), *Severity.choices]
     )
