@@ -128,8 +128,10 @@ def answer(
     if status in {RecStatus.ANSWERED, RecStatus.CLOSED} and not text and not recommendation.answer:
         raise ValidationError({"answer": "Hãy ghi nội dung trả lời."})
     recommendation.status = status
-    if status in {RecStatus.ANSWERED, RecStatus.CLOSED} and recommendation.answered_on is None:
+    if status in {RecStatus.ANSWERED, RecStatus.CLOSED}:
         recommendation.answered_on = on or timezone.localdate()
+    else:  # reopened: open again from now on
+        recommendation.answered_on = None
     if text:
         recommendation.answer = text
         recommendation.answered_at = timezone.now()
@@ -153,6 +155,10 @@ def add_conclusion(
         raise ValidationError({"text": "Hãy ghi nội dung kết luận."})
     if due_on is not None and due_on < conference.date:
         raise ValidationError({"due_on": "Thời hạn không thể trước ngày hội nghị."})
+    if due_on is not None and not assignees:
+        raise ValidationError(
+            {"assignees": "Nhiệm vụ có thời hạn phải giao cho ít nhất một tổ chức."}
+        )
     if assignees and not vntext.nfc(group):
         raise ValidationError({"group": "Hãy ghi tên đơn vị thực hiện như trong thông báo."})
     last = conference.conclusions.aggregate(last=Max("order"))["last"] or 0
@@ -172,6 +178,8 @@ def report_progress(*, assignment: Assignment, on: dt.date, text: str, by) -> Pr
     text = vntext.nfc(text)
     if not text:
         raise ValidationError({"text": "Hãy ghi kết quả thực hiện."})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "Ngày báo cáo chưa đến."})
     if on < assignment.conclusion.conference.date:
         raise ValidationError({"on": "Ngày báo cáo không thể trước ngày hội nghị."})
     return Progress.objects.create(assignment=assignment, on=on, text=text, by=by)
@@ -199,7 +207,10 @@ def issue_paper(
     if conference.papers.filter(kind=kind).exists():
         raise ValidationError("Văn bản này đã được ban hành.")
     number = numbering.allocate(conference.host, kind, conference.date)
-    content = edited if edited is not None else papers.render(conference, kind, number)
+    if edited is not None:
+        content = papers.stamp_number(edited, number)
+    else:
+        content = papers.render(conference, kind, number)
     return IssuedPaper.objects.create(
         conference=conference,
         kind=kind,

@@ -124,11 +124,12 @@ def render_report(conference, number=None) -> bytes:
     )
     add = document.paragraph
     document.heading("I- TÌNH HÌNH TỔ CHỨC")
-    percent_regulations = round(100 * f["cells_with_working_regulations"] / cells) if cells else 0
+    # Rounded down: 199 of 200 is 99%, never "100%".
+    percent_regulations = 100 * f["cells_with_working_regulations"] // cells if cells else 0
     add(
         f"Thực hiện Điều lệ Đảng và {police_rule(conference.date)} về tổ chức đảng trong Công an "
         f"nhân dân, đến ngày {conference.date.day}/{conference.date.month}/{conference.date.year}, "
-        f"{whole} đã thành lập {_of(cells, cells)} chi bộ công an trực thuộc "
+        f"{whole} đã thành lập {_of(cells, f['commune_committees'])} chi bộ công an trực thuộc "
         f"{vn_number(f['commune_committees'])} đảng ủy xã, thị trấn, với {f['members']:02d} đảng viên "
         f"(trong đó có {f['probationary_members']:02d} đảng viên dự bị); "
         f"{_of(f['cells_with_secretary_and_deputy'], cells)} chi bộ có Bí thư và Phó Bí thư, "
@@ -206,6 +207,32 @@ def render_notice(conference, number=None) -> bytes:
     add(f"{committee} thông báo để các cấp ủy, tổ chức đảng liên quan biết, thực hiện.")
     document.signatures(None, _signature(conference), recipients=_recipients(conference))
     return document.render()
+
+
+def stamp_number(content: bytes, number) -> bytes:
+    """Write the allocated number into a user's edited draft, on the header line that starts
+    with "Số"; a draft without that line is refused (R-DOC-03)."""
+    import io
+
+    from django.core.exceptions import ValidationError
+    from docx import Document
+
+    try:
+        document = Document(io.BytesIO(content))
+        paragraphs = document.tables[0].rows[0].cells[0].paragraphs
+    except Exception:  # a broken or foreign file: python-docx raises many kinds
+        raise ValidationError(
+            {"edited": "Tệp không đọc được như bản dự thảo của hệ thống."}
+        ) from None
+    line = next((p for p in paragraphs if p.text.strip().startswith("Số")), None)
+    if line is None or not line.runs:
+        raise ValidationError({"edited": "Bản chỉnh sửa phải giữ dòng “Số …” ở khối tiêu đề."})
+    line.runs[0].text = f"Số {number.code}"
+    for run in line.runs[1:]:
+        run.text = ""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def render(conference, kind: str, number=None) -> bytes:

@@ -195,11 +195,27 @@ class MatrixTests(ConferenceTestCase):
         ]
         for url in (
             reverse("briefings:detail", args=[c.pk]),
-            reverse("briefings:draft", args=[c.pk, "TB"]),
-            reverse("briefings:annex", args=[c.pk]),
             reverse("briefings:paper", args=[issued.pk]),
         ):
             self.assert_statuses("get", url, {u: 200 for u in readers})
+            self.assert_statuses("post", url, {self.board: 405})
+        # The whole conference's figures are the host's: invited cells see only their own.
+        for url in (
+            reverse("briefings:draft", args=[c.pk, "TB"]),
+            reverse("briefings:annex", args=[c.pk]),
+        ):
+            self.assert_statuses(
+                "get",
+                url,
+                {
+                    self.admin: 200,
+                    self.board: 200,
+                    self.viewer: 200,
+                    self.committee: 404,
+                    self.secretary: 404,
+                    self.outsider: 404,
+                },
+            )
             self.assert_statuses("post", url, {self.board: 405})
         for url in (reverse("briefings:list"), reverse("briefings:followup")):
             self.assert_statuses("get", url, {u: 200 for u in readers})
@@ -363,7 +379,27 @@ class FlowTests(ConferenceTestCase):
         )
         paper = IssuedPaper.objects.get()
         self.assertTrue(paper.edited)
-        self.assertEqual(bytes(paper.content), draft)
+        # The allocated number is written into the user's edited draft.
+        header = Document(io.BytesIO(bytes(paper.content))).tables[0].rows[0].cells[0].paragraphs
+        self.assertEqual(header[3].text, "Số 01-TB/HU")
+        no_number = Document(io.BytesIO(draft))
+        no_number.tables[0].rows[0].cells[0].paragraphs[3].runs[0].text = "Không số"
+        buffer = io.BytesIO()
+        no_number.save(buffer)
+        other = ops.create_conference(
+            host=self.district,
+            title="y",
+            date=D(2023, 6, 1),
+            period_start=D(2023, 1, 1),
+            period_end=D(2023, 5, 31),
+            invited=[self.cell_a],
+            by=None,
+        )
+        refused = self.client.post(
+            reverse("briefings:issue", args=[other.pk, "TB"]),
+            {"edited": SimpleUploadedFile("tb.docx", buffer.getvalue()), "confirm": "on"},
+        )
+        self.assertContains(refused, "dòng “Số …”", status_code=400)
         self.assertEqual(
             self.client.post(url, {"confirm": "on"}).status_code, 400
         )  # already issued
@@ -451,3 +487,22 @@ class ApiTests(ConferenceTestCase):
         self.login(self.board)
         self.assertTrue(self.post(f"{task}/close").json()["closed"])
         self.assertEqual(self.post(f"{task}/close").status_code, 400)
+
+
+class SecondReviewTests(ConferenceTestCase):
+    def test_reopening_clears_the_answer_date(self):
+        ops.answer(
+            recommendation=self.rec, status="answered", text="Xong", by=None, on=D(2023, 6, 1)
+        )
+        ops.answer(recommendation=self.rec, status="in_progress", text="", by=None)
+        self.rec.refresh_from_db()
+        self.assertIsNone(self.rec.answered_on)
+        self.assertTrue(self.rec.is_open_on(D(2023, 7, 1)))
+
+    def test_a_task_with_a_due_date_needs_an_assignee(self):
+        with self.assertRaisesMessage(ValidationError, "ít nhất một tổ chức"):
+            ops.add_conclusion(
+                conference=self.conference, text="Việc", due_on=D(2023, 12, 31), by=None
+            )
+        with self.assertRaisesMessage(ValidationError, "chưa đến"):
+            ops.report_progress(assignment=self.task_a, on=D(2999, 1, 1), text="x", by=None)

@@ -31,11 +31,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "Vai trò của bạn không được thực hiện thao tác này."
 
 
+def host_readable(user, conference: Conference) -> bool:
+    """The whole conference's figures (draft, annex) are for the host's readers; an invited
+    cell sees the issued papers and its own report."""
+    return access.scope(user, conference.date).allows(conference.host_id)
+
+
 def visible(user, conference: Conference) -> bool:
     scope = access.scope(user, conference.date)
     if scope.allows(conference.host_id):
         return True
-    return any(scope.allows(pk) for pk in conference.invited.values_list("pk", flat=True))
+    return any(scope.allows(org.pk) for org in conference.invited.all())  # prefetched in lists
 
 
 def _conference(request, pk: int, manage: bool = False) -> Conference:
@@ -67,7 +73,11 @@ def _page(request, form, title: str, conference: Conference | None, action, **ex
 
 @require_GET
 def conference_list(request):
-    candidates = Conference.objects.select_related("host").order_by("-date")[:500]
+    candidates = (
+        Conference.objects.select_related("host")
+        .prefetch_related("invited")
+        .order_by("-date")[:500]
+    )
     shown = [c for c in candidates if visible(request.user, c)]
     page = Paginator(shown, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -404,6 +414,8 @@ def _kind(kind: str) -> str:
 @require_GET
 def draft(request, pk: int, kind: str):
     conference = _conference(request, pk)
+    if not host_readable(request.user, conference):
+        raise Http404("Không tìm thấy.")
     return _docx(
         papers.render(conference, _kind(kind)), f"du-thao-{kind}-{conference.date:%Y-%m-%d}.docx"
     )
@@ -449,6 +461,8 @@ def paper(request, pk: int):
 @require_GET
 def annex(request, pk: int):
     conference = _conference(request, pk)
+    if not host_readable(request.user, conference):
+        raise Http404("Không tìm thấy.")
     return xlsx.response(papers.annex(conference), f"phu-luc-{conference.date:%Y-%m-%d}.xlsx")
 
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from chibo.lib.vndates import DateParseError, parse_date
 
+MIN_YEAR, MAX_YEAR = 1930, 2200  # the Party's founding; beyond any record
+
 
 class InvalidParam(BadRequest):
     """A query parameter a person typed wrong; its message is Vietnamese."""
@@ -22,9 +24,12 @@ def as_of(params, name: str = "as_of") -> dt.date:
     if not raw or not raw.strip():
         return timezone.localdate()
     try:
-        return parse_date(raw)
+        day = parse_date(raw)
     except DateParseError as error:
         raise InvalidParam(str(error)) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidParam(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+    return day
 
 
 def optional_int(params, name: str, label: str) -> int | None:

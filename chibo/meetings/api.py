@@ -50,7 +50,7 @@ class MeetingOut(Schema):
 
 
 def _out(meeting: Meeting) -> MeetingOut:
-    rows = list(meeting.attendance.select_related("person"))
+    rows = sorted(meeting.attendance.all(), key=lambda a: a.person.sort_key)  # prefetched
     return MeetingOut(
         id=meeting.pk,
         cell=meeting.cell_id,
@@ -72,6 +72,15 @@ def _out(meeting: Meeting) -> MeetingOut:
             EvaluationOut(side=e.side, total=e.total, level=e.level, scored_at=e.scored_at)
             for e in meeting.evaluations.all()
         ],
+    )
+
+
+def _fresh(pk: int) -> Meeting:
+    """The meeting as stored now, with what ``_out`` reads prefetched."""
+    return (
+        Meeting.objects.select_related("number")
+        .prefetch_related("attendance__person", "evaluations")
+        .get(pk=pk)
     )
 
 
@@ -117,7 +126,7 @@ def list_meetings(
 
 @router.get("/{meeting_id}", response=MeetingOut, summary="Một buổi sinh hoạt")
 def get_meeting(request: HttpRequest, meeting_id: int):
-    return _out(_meeting(request, meeting_id))
+    return _out(_fresh(_meeting(request, meeting_id).pk))
 
 
 class PlanIn(Schema):
@@ -156,7 +165,7 @@ def plan_meeting(request: HttpRequest, body: PlanIn):
             **texts,
         )
 
-    return Status(201, _out(apiforms.run(form, action)))
+    return Status(201, _out(_fresh(apiforms.run(form, action).pk)))
 
 
 class Mark(Schema):
@@ -180,7 +189,7 @@ def take_attendance(request: HttpRequest, meeting_id: int, body: AttendanceIn):
         )
     except ValidationError as error:
         raise apiforms.FormInvalid({"marks": error.messages}) from None
-    return _out(meeting)
+    return _out(_fresh(meeting.pk))
 
 
 class ScoreIn(Schema):
@@ -200,7 +209,7 @@ def score(request: HttpRequest, meeting_id: int, body: ScoreIn):
         )
     except ValidationError as error:
         raise apiforms.FormInvalid({"points": error.messages}) from None
-    return _out(meeting)
+    return _out(_fresh(meeting.pk))
 
 
 class ConfirmIn(Schema):
@@ -215,4 +224,4 @@ def confirm(request: HttpRequest, meeting_id: int, body: ConfirmIn):
         operations.confirm(meeting=meeting, level=body.level, note=body.note, by=request.user)
     except ValidationError as error:
         raise apiforms.FormInvalid({"level": error.messages}) from None
-    return _out(meeting)
+    return _out(_fresh(meeting.pk))

@@ -19,6 +19,7 @@ from chibo.meetings.models import (
     Kind,
     Meeting,
     Presence,
+    Rubric,
     Score,
     Side,
     Stage,
@@ -87,6 +88,10 @@ def _member_of_cell(person: Person | None, meeting: Meeting, field: str) -> None
 def _require_open(meeting: Meeting) -> None:
     if meeting.stage == Stage.CLOSED:
         raise ValidationError("Biên bản đã khóa; không thể sửa.")
+    if meeting.evaluations.filter(side__in=[Side.SUPERIOR, Side.FINAL]).exists():
+        raise ValidationError(
+            "Cấp trên đã chấm điểm buổi sinh hoạt này; không thể sửa nội dung, điểm danh."
+        )
 
 
 @dataclass
@@ -114,6 +119,10 @@ def hold(*, meeting: Meeting, record: Record, by, **texts: str) -> Meeting:
     if record.date > timezone.localdate():
         raise ValidationError({"date": "Ngày họp chưa đến."})
     _cell_on(meeting.cell, record.date, "date")
+    if not Rubric.objects.filter(valid_on(record.date)).exists():
+        raise ValidationError(
+            {"date": "Chưa có khung đánh giá chất lượng sinh hoạt có hiệu lực vào ngày này."}
+        )
     meeting.date = record.date
     _member_of_cell(record.chair, meeting, "chair")
     _member_of_cell(record.minute_taker, meeting, "minute_taker")
@@ -160,6 +169,8 @@ def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) 
         if status not in Presence.values:
             raise ValidationError("Trạng thái điểm danh không hợp lệ.")
         reason = vntext.nfc(reason)
+        if len(reason) > 200:
+            raise ValidationError({f"reason_{person_id}": "Lý do tối đa 200 ký tự."})
         if status == Presence.EXCUSED and not reason:
             raise ValidationError({f"reason_{person_id}": "Vắng có lý do phải ghi lý do."})
         rows.append(Attendance(meeting=meeting, person_id=person_id, status=status, reason=reason))
@@ -253,15 +264,18 @@ def assign_superior(
 ) -> SuperiorAssignment:
     """F-6: from ``on``, ``person`` follows the cell's meetings (the previous one stops)."""
     _cell_on(cell, on, "on")
+    if cell.superior_assignments.filter(valid_from__gte=on).exists():
+        raise ValidationError(
+            {
+                "on": "Đã có phân công từ ngày này hoặc sau đó; phân công mới phải sau phân công cuối."
+            }
+        )
     current = cell.superior_assignments.filter(valid_on(on)).first()
     if current is not None:
         if current.person_id == person.pk:
             raise ValidationError({"person": "Đồng chí này đang được phân công theo dõi chi bộ."})
-        if current.valid_from >= on:
-            current.delete()
-        else:
-            current.valid_to = on
-            current.save(update_fields=["valid_to"])
+        current.valid_to = on
+        current.save(update_fields=["valid_to"])
     return SuperiorAssignment.objects.create(
         cell=cell, person=person, valid_from=on, note=vntext.nfc(note)
     )

@@ -608,3 +608,65 @@ class ApiTests(MeetingTestCase):
             {"cell": self.cell_a.pk, "kind": "regular", "planned_date": "2023-07-05"},
         )
         self.assertEqual(planned.status_code, 201, planned.content)
+
+
+class SecondReviewTests(MeetingTestCase):
+    def test_no_edit_after_the_superior_scored(self):
+        meeting = self.meeting()
+        rubric = rubric_for(self.cell_a, meeting.date)
+        ops.score(
+            meeting=meeting,
+            side=Side.SUPERIOR,
+            points={c.pk: c.max_points for c in rubric.criteria.all()},
+            by=self.committee,
+        )
+        with self.assertRaisesMessage(ValidationError, "Cấp trên đã chấm điểm"):
+            ops.take_attendance(
+                meeting=meeting,
+                marks={p.pk: (Presence.UNEXCUSED, "") for p in self.people},
+                by=None,
+            )
+        self.assertFalse(Attendance.objects.filter(status=Presence.UNEXCUSED).exists())
+
+    def test_superior_assignment_cannot_rewrite_history(self):
+        other = members.add_person(
+            data=members.PersonData(ho="Lê", ten_dem="", ten="Khác", gender="M"),
+            registered_by=self.commune_a,
+            by=None,
+        )
+        with self.assertRaisesMessage(ValidationError, "phải sau phân công cuối"):
+            ops.assign_superior(cell=self.cell_a, person=other, on=D(2020, 1, 1), by=None)
+        ops.assign_superior(cell=self.cell_a, person=other, on=D(2023, 6, 1), by=None)
+        self.assertEqual(self.cell_a.superior_assignments.count(), 2)
+        self.assertEqual(self.cell_a.superior_assignments.filter(valid_to__isnull=True).count(), 1)
+
+    def test_a_date_without_a_rubric_is_refused(self):
+        meeting = ops.plan(cell=self.cell_a, kind=Kind.REGULAR, planned_date=D(2021, 8, 5), by=None)
+        from chibo.meetings.models import Rubric
+
+        Rubric.objects.filter(valid_from__lte=D(2021, 8, 5)).update(valid_from=D(2022, 1, 1))
+        with self.assertRaisesMessage(ValidationError, "Chưa có khung đánh giá"):
+            ops.hold(
+                meeting=meeting,
+                by=None,
+                record=ops.Record(
+                    date=D(2021, 8, 5),
+                    start_time=T(14),
+                    end_time=T(16),
+                    kind=Kind.REGULAR,
+                    chair=self.people[0],
+                    minute_taker=self.people[1],
+                ),
+            )
+
+    def test_board_bounds_and_long_exports(self):
+        self.login(self.board)
+        for query in ({"end": "12/9999"}, {"start": "01/0001"}):
+            self.assertEqual(self.client.get(reverse("meetings:board"), query).status_code, 400)
+            self.assertEqual(
+                self.client.get(reverse("meetings:board_export"), query).status_code, 400
+            )
+        response = self.client.get(
+            reverse("meetings:board_export"), {"start": "01/2023", "end": "12/2025"}
+        )
+        self.assertEqual(response.status_code, 200)

@@ -73,6 +73,11 @@ def _period(request) -> tuple[board_lib.Month, board_lib.Month]:
             end = board_lib.months(start, board_lib.Month(start.year + 1, start.month))[11]
     except ValueError:
         raise params.InvalidParam("Tháng không tồn tại; hãy nhập tháng từ 01 đến 12.") from None
+    if (
+        not params.MIN_YEAR <= start.year <= params.MAX_YEAR
+        or not params.MIN_YEAR <= end.year <= params.MAX_YEAR
+    ):
+        raise params.InvalidParam(f"Năm phải từ {params.MIN_YEAR} đến {params.MAX_YEAR}.")
     if end.first < start.first:
         raise params.InvalidParam("Tháng kết thúc phải sau tháng bắt đầu.")
     return start, end

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,7 +21,9 @@ def render(
     # Excel forbids []:*?/\ in sheet names and caps them at 31 characters.
     sheet = book.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31])
     for index, header in enumerate(headers):
-        sheet.column_dimensions[chr(ord("A") + index)].width = max(10, min(40, len(header) + 6))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = max(
+            10, min(40, len(header) + 6)
+        )
     bold = Font(bold=True)
     heading = WriteOnlyCell(sheet, value=title)
     heading.font = Font(bold=True, size=13)

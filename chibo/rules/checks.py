@@ -485,14 +485,14 @@ def check_attendance(ctx: Context) -> list[Finding]:
 
 def check_superior(ctx: Context) -> list[Finding]:
     """F-6: the assigned superior absent from the last two meetings in a row."""
-    assigned = set(
+    assigned = dict(
         SuperiorAssignment.objects.filter(cell_id__in=IdList(ctx.cell_ids), valid_from__lte=ctx.on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=ctx.on))
-        .values_list("cell_id", flat=True)
+        .values_list("cell_id", "valid_from")
     )
     recent = (
         Meeting.objects.filter(
-            cell_id__in=assigned, date__lte=ctx.on, date__gte=vndates.add_months(ctx.on, -4)
+            cell_id__in=IdList(assigned), date__lte=ctx.on, date__gte=vndates.add_months(ctx.on, -4)
         )
         .filter(kind__in=[Kind.REGULAR, Kind.COMBINED])
         .exclude(stage=Stage.PLANNED)
@@ -501,7 +501,8 @@ def check_superior(ctx: Context) -> list[Finding]:
     )
     last = defaultdict(list)
     for cell, day, present in recent:
-        last[cell].append((day, present))
+        if day >= assigned[cell]:  # only meetings the present assignee was expected at
+            last[cell].append((day, present))
     found = []
     n = ctx.rules.superior_absent_in_a_row
     for cell, meetings in last.items():
@@ -532,9 +533,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
         Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.on), conclusion__due_on__lt=ctx.on
     ).select_related("conclusion")
     if ctx.scope_ids is not None:
-        recs = recs.filter(
-            Q(addressed_to_id__in=IdList(ctx.scope_ids)) | Q(raised_by_id__in=IdList(ctx.scope_ids))
-        )
+        recs = recs.filter(addressed_to_id__in=IdList(ctx.scope_ids))
         tasks = tasks.filter(organization_id__in=IdList(ctx.scope_ids))
     found = []
     for rec in recs:
@@ -598,10 +597,11 @@ def run(
             if f.organization_id in missing:
                 f.organization = book.name(f.organization_id, on)
     if not include_dismissed:
+        # A dismissal hides a finding from the day it was made, not before.
         dismissed = set(
-            Dismissal.objects.filter(key__in=[f.key for f in findings]).values_list(
-                "key", flat=True
-            )
+            Dismissal.objects.filter(
+                key__in=[f.key for f in findings], from_day__lte=on
+            ).values_list("key", flat=True)
         )
         findings = [f for f in findings if f.key not in dismissed]
     order = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}

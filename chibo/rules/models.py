@@ -119,6 +119,7 @@ class Dismissal(models.Model):
     """A finding set aside, with the reason; never deleted."""
 
     key = models.CharField(max_length=200, db_index=True)
+    from_day = models.DateField("bỏ qua từ ngày")
     reason = models.CharField("lý do", max_length=500)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

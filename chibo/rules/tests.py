@@ -272,10 +272,14 @@ class BoardTests(CheckTestCase):
         self.staff(self.cell_a, 2)
         key = rules_of(D(2023, 5, 24), self.cell_a, "R-ORG-01")[0].key
         url = reverse("rules:dismiss") + f"?as_of=2023-05-24&key={key}"
+        # Only the supervising side sets a finding aside; the cell's own secretary cannot.
         self.assert_statuses(
-            "get", url, {self.viewer: 403, self.outsider: 404, self.secretary: 200}
+            "get",
+            url,
+            {self.viewer: 403, self.secretary: 403, self.outsider: 404, self.committee: 200},
         )
-        self.login(self.secretary)
+        self.assert_statuses("post", url, {self.secretary: 403, self.viewer: 403})
+        self.login(self.committee)
         self.assertContains(
             self.client.post(url, {"key": key, "reason": ""}), "bắt buộc", status_code=400
         )
@@ -284,9 +288,9 @@ class BoardTests(CheckTestCase):
         )
         self.assertEqual(Dismissal.objects.get().reason, "Đang kiện toàn")
         self.assertEqual(rules_of(D(2023, 5, 24), self.cell_a, "R-ORG-01"), [])
-        self.assertEqual(
-            len(checks.run(scope_ids=None, on=D(2023, 5, 24), include_dismissed=True)) > 0, True
-        )
+        # Before the day it was set aside, the finding still shows.
+        self.assertEqual(len(rules_of(D(2023, 5, 23), self.cell_a, "R-ORG-01")), 1)
+        self.assertTrue(checks.run(scope_ids=None, on=D(2023, 5, 24), include_dismissed=True))
 
     def test_daily_record(self):
         self.staff(self.cell_a, 2)
@@ -359,3 +363,52 @@ class DemoCheckTests(TestCase):
             f["organization_name"] for f in today if f["message"].endswith("nhưng chưa có chi ủy.")
         }
         self.assertEqual(committee, {"Chi bộ Công an xã Việt An", "Chi bộ Công an xã Phước Trà"})
+
+
+class SecondReviewTests(CheckTestCase):
+    def test_extreme_dates_answer_400(self):
+        self.login(self.board)
+        for value in ("01/01/0001", "31/12/9999"):
+            self.assertEqual(
+                self.client.get(
+                    self.url if hasattr(self, "url") else reverse("rules:alerts"), {"as_of": value}
+                ).status_code,
+                400,
+            )
+            self.assertEqual(self.client.get("/api/v1/findings", {"as_of": value}).status_code, 400)
+
+    def test_f_6_only_counts_meetings_since_the_assignment(self):
+        people = self.staff(self.cell_a, 3)
+        self.meeting(self.cell_a, D(2023, 3, 6), people)
+        self.meeting(self.cell_a, D(2023, 4, 6), people)
+        chief = members.add_person(
+            data=members.PersonData(ho="Hồ", ten_dem="", ten="Phó", gender="M"),
+            registered_by=self.commune_a,
+            by=None,
+        )
+        meetings.assign_superior(cell=self.cell_a, person=chief, on=D(2023, 5, 1), by=None)
+        self.assertEqual(rules_of(D(2023, 5, 2), self.cell_a, "F-6"), [])
+
+    def test_recommendations_count_for_the_organization_addressed(self):
+        conference = briefings.create_conference(
+            host=self.district,
+            title="x",
+            date=D(2023, 5, 24),
+            period_start=D(2023, 1, 1),
+            period_end=D(2023, 5, 23),
+            invited=[self.cell_a],
+            by=None,
+        )
+        briefings.raise_recommendation(
+            conference=conference,
+            raised_by=self.cell_a,
+            addressed_to=self.district,
+            category="other",
+            text="x",
+            raised_on=D(2023, 5, 24),
+            due_on=D(2023, 6, 1),
+            by=None,
+        )
+        self.login(self.secretary)  # raised it, but the district's overdue item is not theirs
+        body = self.client.get("/api/v1/findings", {"as_of": "2023-07-01"}).json()
+        self.assertNotIn(self.district.pk, {f["organization"] for f in body["findings"]})

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
-from chibo.accounts.access import Capability
 from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
@@ -85,14 +84,17 @@ def dismiss(request):
     if finding is None:
         raise Http404("Không tìm thấy cảnh báo này trong phạm vi của bạn.")
     org = Organization.objects.get(pk=finding.organization_id)
-    if not access.can(request.user, org, on, Capability.WRITE):
-        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    # Only the supervising side sets a finding aside, never the organization it is about.
+    if not access.can_supervise(request.user, org, on):
+        raise PermissionDenied("Chỉ cấp ủy cấp trên mới được bỏ qua cảnh báo của tổ chức này.")
     form = forms.DismissForm(posted(request), initial={"key": key})
 
     def action(data):
         if data["key"] != key:
             raise ValidationError("Cảnh báo không khớp.")
-        Dismissal.objects.create(key=key, reason=data["reason"], by=request.user, organization=org)
+        Dismissal.objects.create(
+            key=key, reason=data["reason"], by=request.user, organization=org, from_day=on
+        )
         return reverse(
             "rules:alerts"
         ) + f"?as_of={on.isoformat()}", "Đã bỏ qua cảnh báo; lý do được lưu."
