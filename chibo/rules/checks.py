@@ -463,6 +463,16 @@ def check_attendance(ctx: Context) -> list[Finding]:
                 )
             )
         if not meeting.counted:
+            found.append(
+                ctx.finding(
+                    "R-MTG-12",
+                    Severity.LOW,
+                    meeting.cell_id,
+                    f"Buổi sinh hoạt ngày {format_date(meeting.date)} chưa điểm danh.",
+                    reverse("meetings:attendance", args=[meeting.pk]),
+                    f"{meeting.pk}:roll",
+                )
+            )
             continue
         rate = meeting.attended * 100 / meeting.counted
         if rate <= threshold or meeting.unexcused:

@@ -412,3 +412,27 @@ class SecondReviewTests(CheckTestCase):
         self.login(self.secretary)  # raised it, but the district's overdue item is not theirs
         body = self.client.get("/api/v1/findings", {"as_of": "2023-07-01"}).json()
         self.assertNotIn(self.district.pk, {f["organization"] for f in body["findings"]})
+
+
+class NoRollTests(CheckTestCase):
+    def test_a_held_meeting_without_attendance_is_flagged(self):
+        people = self.staff(self.cell_a, 3)
+        meeting = meetings.plan(
+            cell=self.cell_a, kind=Kind.REGULAR, planned_date=D(2023, 5, 5), by=None
+        )
+        meetings.hold(
+            meeting=meeting,
+            by=None,
+            record=meetings.Record(
+                date=D(2023, 5, 5),
+                start_time=T(14),
+                end_time=T(16),
+                kind=Kind.REGULAR,
+                chair=people[0],
+                minute_taker=people[1],
+            ),
+        )
+        found = rules_of(D(2023, 5, 24), self.cell_a, "R-MTG-12")
+        self.assertEqual(
+            [f.message for f in found], ["Buổi sinh hoạt ngày 05/05/2023 chưa điểm danh."]
+        )
