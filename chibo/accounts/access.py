@@ -57,6 +57,10 @@ class Scope:
             return queryset
         return queryset.filter(**{f"{field}__in": IdList(self._ids[capability])})
 
+    def can_anywhere(self, capability: Capability) -> bool:
+        """Whether some organization in scope allows ``capability`` (e.g. to show a button)."""
+        return self.everything or bool(self._ids[capability])
+
     @property
     def is_empty(self) -> bool:
         return not self.everything and not self._ids[Capability.VIEW]
@@ -123,7 +127,7 @@ def get_org(user, pk: int, on: dt.date, capability: Capability = Capability.VIEW
 def require_any(user, on: dt.date, capability: Capability) -> Scope:
     """For pages not tied to one organization: 403 unless some grant carries ``capability``."""
     user_scope = scope(user, on)
-    if not user_scope.everything and not user_scope.ids(capability):
+    if not user_scope.can_anywhere(capability):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
     return user_scope
 

@@ -85,7 +85,7 @@ def conference_list(request):
     context = {
         "nav": "briefings",
         "page": page,
-        "can_create": scope.everything or bool(scope.ids(Capability.WRITE)),
+        "can_create": scope.can_anywhere(Capability.WRITE),
     }
     return render(request, "briefings/list.html", context)
 

@@ -37,7 +37,7 @@ def regulation_list(request):
         "on": on,
         "rows": rows,
         "cells_without": [c for c in cells if c.organization_id not in covered],
-        "can_add": bool(scope.everything or scope.ids(Capability.WRITE)),
+        "can_add": scope.can_anywhere(Capability.WRITE),
     }
     return render(request, "documents/regulations.html", context)
 

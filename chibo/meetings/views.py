@@ -111,7 +111,7 @@ def board(request):
         "period": period,
         "rows": rows,
         "upcoming": upcoming,
-        "can_plan": bool(scope.everything or scope.ids(Capability.WRITE)),
+        "can_plan": scope.can_anywhere(Capability.WRITE),
     }
     return render(request, "meetings/board.html", context)
 

@@ -44,8 +44,7 @@ def member_list(request):
         "page": page,
         "items": items,
         "query": query.urlencode(),
-        "can_add": bool(access.scope(request.user, on).ids(Capability.WRITE))
-        or request.user.is_superuser,
+        "can_add": access.scope(request.user, on).can_anywhere(Capability.WRITE),
     }
     return render(request, "members/list.html", context)
 

@@ -87,8 +87,8 @@ def tree(request):
         "roots": roots,
         "count": len(versions),
         "can_create": access.can_create_root(request.user)
-        or bool(scope.ids(Capability.MANAGE_STRUCTURE) or scope.everything),
-        "can_merge": bool(scope.everything or scope.ids(Capability.MANAGE_STRUCTURE)),
+        or scope.can_anywhere(Capability.MANAGE_STRUCTURE),
+        "can_merge": scope.can_anywhere(Capability.MANAGE_STRUCTURE),
     }
     return render(request, "orgs/tree.html", context)
 
