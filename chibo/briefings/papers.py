@@ -7,11 +7,11 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from chibo.lib import partydoc
+from chibo.lib import partydoc, vntext
 from chibo.lib.vnnumbers import number as vn_number
 from chibo.meetings.models import Evaluation, Kind, Meeting, Side, Stage
 from chibo.orgs.models import Kind as OrgKind
-from chibo.orgs.models import Organization, Relation
+from chibo.orgs.models import NameBook, Organization, Relation
 from chibo.reports import stats, xlsx
 
 # R-POL-01 / R-POL-07: the Politburo's rule on party organisation in the police, by date.
@@ -157,13 +157,17 @@ def render_report(conference, number=None) -> bytes:
         "buổi, theo dõi, hướng dẫn và phối hợp đánh giá chất lượng sinh hoạt"
         + (f"; xếp loại: {levels}." if levels else ".")
     )
-    for report in conference.reports.filter(stage="submitted").select_related("cell"):
-        name = report.cell.version_on(conference.date) or report.cell.version_on(
-            conference.period_end
-        )
+    # What the cells reported, each text once with the cells that wrote it (no query per cell).
+    reports = list(conference.reports.filter(stage="submitted"))
+    book = NameBook(r.cell_id for r in reports)
+    said: dict[str, list[str]] = {}
+    for report in reports:
         for text in (report.security, report.other_tasks):
             if text:
-                add(f"{name.name if name else ''}: {text}")
+                said.setdefault(text, []).append(book.name(report.cell_id, conference.date))
+    for text, names in said.items():
+        who = "Các chi bộ" if len(names) == len(data.cells) else ", ".join(names)
+        add(f"{who}: {text}")
     recommendations = list(conference.recommendations.select_related("raised_by"))
     if recommendations:
         document.heading("III- KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ, ĐỀ XUẤT")
@@ -200,10 +204,18 @@ def render_notice(conference, number=None) -> bytes:
             if line.strip():
                 add(line.strip())
     document.heading("2. Nhiệm vụ thời gian tới")
-    for index, conclusion in enumerate(conference.conclusions.all(), start=1):
+    conclusions = list(conference.conclusions.prefetch_related("assignments"))
+    book = NameBook(a.organization_id for c in conclusions for a in c.assignments.all())
+    for index, conclusion in enumerate(conclusions, start=1):
+        names = sorted(
+            (book.name(a.organization_id, conference.date) for a in conclusion.assignments.all()),
+            key=vntext.sort_key,
+        )
         due = f" Thời hạn: {conclusion.due_on:%d/%m/%Y}." if conclusion.due_on else ""
-        lead = f"{conclusion.group}: " if conclusion.group else ""
+        lead = f"{conclusion.group or ', '.join(names)}: " if names or conclusion.group else ""
         add(f"2.{index}. {lead}{conclusion.text}{due}")
+        if conclusion.group and names:  # the group's members, named (who is followed up)
+            add(f"Giao: {', '.join(names)}.", indent=True)
     add(f"{committee} thông báo để các cấp ủy, tổ chức đảng liên quan biết, thực hiện.")
     document.signatures(None, _signature(conference), recipients=_recipients(conference))
     return document.render()

@@ -96,6 +96,10 @@ class DemoPapersTests(TestCase):
         self.assertEqual(len(tasks), 4)
         self.assertTrue(tasks[2].startswith("2.3. Đảng ủy các xã, thị trấn:"))
         self.assertTrue(tasks[3].startswith("2.4. Đảng ủy Công an huyện:"))
+        given = [t for t in body if t.startswith("Giao: ")]
+        self.assertEqual(len(given), 4)
+        self.assertEqual(given[2].count("Đảng ủy xã") + given[2].count("Đảng ủy thị trấn"), 11)
+        self.assertEqual(given[3], "Giao: Đảng ủy Công an huyện Hiệp Đức.")
         self.assertIn(
             "Ban Thường vụ Huyện ủy thông báo để các cấp ủy, tổ chức đảng liên quan biết, thực hiện.",
             body,

@@ -205,31 +205,12 @@ def create_person(request: HttpRequest, body: PersonIn):
     )
 
     def action(data):
-        person = operations.add_person(
-            data=operations.PersonData(
-                ho=data["ho"],
-                ten_dem=data["ten_dem"],
-                ten=data["ten"],
-                gender=data["gender"],
-                birth_date=data["birth_date"],
-                ethnicity=data["ethnicity"] or "Kinh",
-                home_town=data["home_town"],
-                cccd=data["cccd"] or None,
-                phone=data["phone"],
-            ),
+        return operations.register_person(
+            data=form.person_data(),
             registered_by=data["registered_by"],
+            police=form.police(),
             by=request.user,
         )
-        if data["police_cell"] is not None:
-            operations.set_police_service(
-                person=person,
-                on=data["police_since"],
-                cell=data["police_cell"],
-                position=data["police_position"],
-                rank=data["rank"],
-                by=request.user,
-            )
-        return person
 
     person = apiforms.run(form, action)
     return Status(201, _person_out(request, person, on))

@@ -59,6 +59,23 @@ class PersonForm(WarningsForm):
         value = self.cleaned_data["cccd"]
         return cccd_lib.normalize(value) if value else ""
 
+    def person_data(self):
+        """The cleaned fields as the operations take them."""
+        from chibo.members.operations import PersonData
+
+        d = self.cleaned_data
+        return PersonData(
+            ho=d["ho"],
+            ten_dem=d["ten_dem"],
+            ten=d["ten"],
+            gender=d["gender"],
+            birth_date=d["birth_date"],
+            ethnicity=d["ethnicity"] or "Kinh",
+            home_town=d["home_town"],
+            cccd=d["cccd"] or None,
+            phone=d["phone"],
+        )
+
     def find_warnings(self, data) -> list[str]:
         if not data.get("cccd"):
             return []
@@ -92,6 +109,20 @@ class NewPersonForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["registered_by"].set_versions(versions)
         self.fields["police_cell"].set_versions(cells, "— Không phải cán bộ Công an chính quy —")
+
+    def police(self):
+        """The police post to record with the person, if any."""
+        from chibo.members.operations import Police
+
+        d = self.cleaned_data
+        if d["police_cell"] is None:
+            return None
+        return Police(
+            cell=d["police_cell"],
+            position=d["police_position"],
+            rank=d["rank"],
+            since=d["police_since"],
+        )
 
     def clean(self):
         data = super().clean()

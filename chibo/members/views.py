@@ -135,20 +135,6 @@ def _require_write(request, org: Organization | None, on: dt.date, field: str) -
         raise ValidationError({field: "Tổ chức này nằm ngoài phạm vi bạn được ghi vào ngày đó."})
 
 
-def _person_data(data) -> operations.PersonData:
-    return operations.PersonData(
-        ho=data["ho"],
-        ten_dem=data["ten_dem"],
-        ten=data["ten"],
-        gender=data["gender"],
-        birth_date=data["birth_date"],
-        ethnicity=data["ethnicity"] or "Kinh",
-        home_town=data["home_town"],
-        cccd=data["cccd"] or None,
-        phone=data["phone"],
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def person_new(request):
     on = params.as_of(request.GET)
@@ -161,17 +147,11 @@ def person_new(request):
 
     def action(data):
         _require_write(request, data["registered_by"], on, "registered_by")
-        police = None
-        if data["police_cell"] is not None:
-            _require_write(request, data["police_cell"], data["police_since"], "police_cell")
-            police = operations.Police(
-                cell=data["police_cell"],
-                position=data["police_position"],
-                rank=data["rank"],
-                since=data["police_since"],
-            )
+        police = form.police()
+        if police is not None:
+            _require_write(request, police.cell, police.since, "police_cell")
         person = operations.register_person(
-            data=_person_data(data),
+            data=form.person_data(),
             registered_by=data["registered_by"],
             police=police,
             by=request.user,
@@ -202,7 +182,7 @@ def person_edit(request, pk: int):
     form = forms.PersonForm(posted(request), initial=initial)
 
     def action(data):
-        operations.update_person(person=person, data=_person_data(data), by=request.user)
+        operations.update_person(person=person, data=form.person_data(), by=request.user)
         return params.url_as_of("members:detail", on, person.pk), "Đã cập nhật thông tin cá nhân."
 
     return _page(request, form, "Sửa thông tin cá nhân", {"on": on, "person": person}, action)
