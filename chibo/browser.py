@@ -33,6 +33,25 @@ def _missing() -> str | None:
     return None
 
 
+def _restore_shipped_data() -> None:
+    """A live-server test empties every table after it runs, the rows the data migrations
+    shipped included (rubrics, rule sets); put them back so the order of tests never matters.
+    (``serialized_rollback`` collides with content types re-created after the flush.)"""
+    import importlib
+
+    from django.apps import apps
+
+    from chibo.meetings.models import Rubric
+    from chibo.rules.models import RuleSet
+
+    for model, module in (
+        (Rubric, "chibo.meetings.migrations.0002_default_rubrics"),
+        (RuleSet, "chibo.rules.migrations.0002_regimes"),
+    ):
+        if not model.objects.exists():
+            importlib.import_module(module).create(apps, None)
+
+
 class BrowserTestCase(StaticLiveServerTestCase):
     """One Chromium per test class; ``self.page`` is a fresh page per test."""
 
@@ -61,6 +80,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def setUp(self):
         super().setUp()
+        _restore_shipped_data()
         self.context = self.browser.new_context(
             locale="vi-VN", viewport={"width": 390, "height": 844}
         )
