@@ -23,6 +23,7 @@ from chibo.briefings.models import (
 )
 from chibo.documents.forms import check_file
 from chibo.lib import params
+from chibo.lib.idlist import IdList
 from chibo.lib.pages import form_page, posted, uploaded
 from chibo.orgs.models import Kind, NameBook, OrgLink, OrgVersion
 from chibo.reports import xlsx
@@ -470,22 +471,20 @@ def annex(request, pk: int):
 def followup(request):
     """Overdue and open items in scope: tasks given to it, recommendations addressed to it."""
     today = timezone.localdate()
+    open_tasks = Assignment.objects.filter(closed_at__isnull=True)
+    open_recs = Recommendation.objects.filter(status__in=[RecStatus.NEW, RecStatus.IN_PROGRESS])
+    # Which organizations with open items the user may see (items of organizations since
+    # merged away stay with whoever inherited them); then only their items, in SQL.
+    candidates = set(open_tasks.values_list("organization_id", flat=True).distinct()) | set(
+        open_recs.values_list("addressed_to_id", flat=True).distinct()
+    )
+    seen = access.visible_ids(request.user, candidates, today)
     tasks = list(
-        Assignment.objects.filter(closed_at__isnull=True)
+        open_tasks.filter(organization_id__in=IdList(seen))
         .select_related("conclusion__conference")
-        .order_by("conclusion__due_on")[:2000]
+        .order_by("conclusion__due_on")[:500]
     )
-    recs = list(
-        Recommendation.objects.filter(status__in=[RecStatus.NEW, RecStatus.IN_PROGRESS]).order_by(
-            "due_on"
-        )[:2000]
-    )
-    # Items of organizations since merged away stay with whoever inherited them.
-    seen = access.visible_ids(
-        request.user, {t.organization_id for t in tasks} | {r.addressed_to_id for r in recs}, today
-    )
-    tasks = [t for t in tasks if t.organization_id in seen]
-    recs = [r for r in recs if r.addressed_to_id in seen]
+    recs = list(open_recs.filter(addressed_to_id__in=IdList(seen)).order_by("due_on")[:500])
     names = {
         v.organization_id: v.name
         for v in OrgVersion.objects.filter(
