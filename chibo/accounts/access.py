@@ -61,10 +61,6 @@ class Scope:
         """Whether some organization in scope allows ``capability`` (e.g. to show a button)."""
         return self.everything or bool(self._ids[capability])
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.everything and not self._ids[Capability.VIEW]
-
 
 def active_grants(user) -> list[Grant]:
     """Grants in force today (cached on the user object for the request)."""

@@ -12,9 +12,9 @@ from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.briefings import forms, operations
 from chibo.briefings.models import Assignment, Conference, Recommendation
-from chibo.briefings.views import targets, visible
+from chibo.briefings.views import targets, visible, writable_cells
 from chibo.lib import apiforms
-from chibo.orgs.models import NameBook, OrgVersion
+from chibo.orgs.models import NameBook
 
 conferences = Router(tags=["briefings"])
 recommendations = Router(tags=["briefings"])
@@ -156,14 +156,7 @@ class RecommendationIn(Schema):
 )
 def raise_recommendation(request: HttpRequest, conference_id: int, body: RecommendationIn):
     conference = _conference(request, conference_id)
-    scope = access.scope(request.user, conference.date)
-    cells = [
-        v
-        for v in OrgVersion.objects.on(conference.date)
-        .filter(organization__in=conference.invited.all())
-        .sorted_by_name()
-        if scope.allows(v.organization_id, Capability.WRITE)
-    ]
+    cells = writable_cells(request.user, conference)
     if not cells:
         raise PermissionDenied
     form = forms.RecommendationForm(

@@ -236,6 +236,17 @@ def report(request, pk: int, cell_id: int):
     )
 
 
+def writable_cells(user, conference: Conference) -> list[OrgVersion]:
+    """The invited cells the user may write for (raise a recommendation, send a report)."""
+    scope = access.scope(user, conference.date)
+    versions = OrgVersion.objects.on(conference.date).filter(
+        organization__in=conference.invited.all()
+    )
+    return [
+        v for v in versions.sorted_by_name() if scope.allows(v.organization_id, Capability.WRITE)
+    ]
+
+
 def targets(conference: Conference) -> list[OrgVersion]:
     """Who a recommendation or a task can go to: the host, the cells' commune committees and
     sector superiors on the conference day, and the cells themselves."""
@@ -252,14 +263,7 @@ def targets(conference: Conference) -> list[OrgVersion]:
 @require_http_methods(["GET", "POST"])
 def recommendation_new(request, pk: int):
     conference = _conference(request, pk)
-    scope = access.scope(request.user, conference.date)
-    cells = [
-        v
-        for v in OrgVersion.objects.on(conference.date)
-        .filter(organization__in=conference.invited.all())
-        .sorted_by_name()
-        if scope.allows(v.organization_id, Capability.WRITE)
-    ]
+    cells = writable_cells(request.user, conference)
     if not cells:
         raise PermissionDenied(DENIED)
     form = forms.RecommendationForm(posted(request), cells=cells, targets=targets(conference))

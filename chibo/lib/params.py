@@ -47,3 +47,21 @@ def url_as_of(name: str, on: dt.date, *args, **query) -> str:
     from django.utils.http import urlencode
 
     return reverse(name, args=args) + "?" + urlencode({"as_of": on.isoformat(), **query})
+
+
+def command_scope(as_of: str, org_id: int | None):
+    """For ``chibo stats`` and ``chibo check``: the date, and the scope (``None``: everything;
+    else the organization with its predecessors and all under them on that date)."""
+    from django.core.management.base import CommandError
+
+    from chibo.orgs.models import Organization
+
+    try:
+        on = parse_date(as_of)
+    except DateParseError as error:
+        raise CommandError(str(error)) from None
+    if org_id is None:
+        return on, None
+    if not Organization.objects.filter(pk=org_id).exists():
+        raise CommandError(f"Không có tổ chức mã {org_id}.")
+    return on, Organization.objects.subtree_ids([org_id], on, with_predecessors=True)

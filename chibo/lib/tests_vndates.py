@@ -352,6 +352,5 @@ class ExistingHelpersTests(SimpleTestCase):
     def test_r_txt_01_existing_helpers_unchanged(self):
         self.assertEqual(vndates.parse_date("05/01/2026"), D(2026, 1, 5))
         self.assertEqual(vndates.format_date(D(2026, 1, 5)), "05/01/2026")
-        self.assertEqual(vndates.day_before(D(2024, 3, 1)), D(2024, 2, 29))
         with self.assertRaises(vndates.DateParseError):
             vndates.parse_date("31/02/2024")

@@ -39,10 +39,6 @@ def format_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def day_before(value: dt.date) -> dt.date:
-    return value - dt.timedelta(days=1)
-
-
 # --- Calendar arithmetic (R-MEM-01, R-MEM-04) ---------------------------------------------
 
 

@@ -38,11 +38,6 @@ class Kind(models.TextChoices):
     def is_cell(self) -> bool:
         return self in {Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL}
 
-    @property
-    def has_seal(self) -> bool:
-        """A cell under a grassroots committee has no seal (R-ORG-08)."""
-        return self != Kind.SUBORDINATE_CELL
-
 
 class Relation(models.TextChoices):
     """The two superior relations, kept apart (R-POL-01, R-POL-07)."""
@@ -87,10 +82,6 @@ class OrganizationQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(_ANCESTORS_SQL, [org_id, on, on])
             return frozenset(row[0] for row in cursor.fetchall())
-
-    def existing_on(self, on: dt.date):
-        """Organizations that exist on ``on`` (one of their versions holds)."""
-        return self.filter(valid_on(on, "versions__")).distinct()
 
     @staticmethod
     def subtree_ids(

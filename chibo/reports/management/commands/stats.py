@@ -1,9 +1,8 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from chibo.lib.vndates import DateParseError, parse_date
-from chibo.orgs.models import Organization
+from chibo.lib import params
 from chibo.reports import stats
 
 
@@ -16,17 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="In một đối tượng JSON.")
 
     def handle(self, *args, **options):
-        try:
-            on = parse_date(options["as_of"])
-        except DateParseError as error:
-            raise CommandError(str(error)) from None
-        scope_ids = None
-        if options["org"] is not None:
-            if not Organization.objects.filter(pk=options["org"]).exists():
-                raise CommandError(f"Không có tổ chức mã {options['org']}.")
-            scope_ids = Organization.objects.subtree_ids(
-                [options["org"]], on, with_predecessors=True
-            )
+        on, scope_ids = params.command_scope(options["as_of"], options["org"])
         overview = stats.compute(scope_ids=scope_ids, on=on)
         if options["json"]:
             self.stdout.write(json.dumps(overview.as_json(), ensure_ascii=False, indent=2))
