@@ -14,6 +14,7 @@ page and history stay reachable after it was merged away.
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -134,7 +135,9 @@ def can_create_root(user) -> bool:
 
 
 def _person_affiliations(person) -> list[tuple[int, dt.date, dt.date | None]]:
-    """(organization id, from, to) of every tie a person has had with an organization."""
+    """(organization id, from, to) of every tie a person has had with an organization, each
+    cut to its organization's lifetime: a tie left open in an organization that has ended
+    ends with it, so the person never vanishes behind an ended organization."""
     from chibo.members.models import Membership, PoliceService, Position
 
     ties = []
@@ -146,47 +149,141 @@ def _person_affiliations(person) -> list[tuple[int, dt.date, dt.date | None]]:
         ties.extend(
             model.objects.filter(person=person).values_list(field, "valid_from", "valid_to")
         )
-    return ties
+    lives = _lifetimes({org_id for org_id, _, _ in ties})
+    cut = []
+    for org_id, start, end in ties:
+        first, last_end = lives.get(org_id, (None, None))
+        if last_end is not None and (end is None or end > last_end):
+            end = last_end
+        if first is not None and start < first:
+            start = first
+        if end is None or start < end:
+            cut.append((org_id, start, end))
+    return cut
+
+
+def _lifetimes(org_ids) -> dict[int, tuple[dt.date, dt.date | None]]:
+    """(first day, end or ``None`` while open) of each organization, in one query."""
+    from django.db.models import Count, Max, Min, Q
+
+    from chibo.orgs.models import OrgVersion
+
+    spans = (
+        OrgVersion.objects.filter(organization_id__in=set(org_ids))
+        .values("organization_id")
+        .annotate(
+            first=Min("valid_from"),
+            end=Max("valid_to"),
+            open=Count("pk", filter=Q(valid_to__isnull=True)),
+        )
+    )
+    return {s["organization_id"]: (s["first"], None if s["open"] else s["end"]) for s in spans}
+
+
+def _within(on: dt.date, start: dt.date, end: dt.date | None) -> dt.date:
+    """``on`` moved into [start, end)."""
+    day = max(on, start)
+    if end is not None and day >= end:
+        day = end - dt.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class PersonWindow:
+    """The part of a person's life one user may read (issue 10, "scope in time").
+
+    ``full``: the user holds the person's record now (their current cell, organization or
+    incoming transfer is in scope; or the person was entered by an organization in scope and
+    has no tie yet); they read everything. Otherwise ``periods`` are the intervals [from, to)
+    the person spent in organizations in the user's scope: the page shows only those, the
+    status as of the last day in scope, and no CCCD.
+    """
+
+    full: bool
+    periods: tuple[tuple[dt.date, dt.date | None], ...] = ()
+
+    @property
+    def visible(self) -> bool:
+        return self.full or bool(self.periods)
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day in scope; ``None`` while a period is still open (or ``full``)."""
+        if self.full or not self.periods or any(end is None for _, end in self.periods):
+            return None
+        return max(end for _, end in self.periods) - dt.timedelta(days=1)
+
+    def covers(self, day: dt.date) -> bool:
+        return self.full or any(
+            start <= day and (end is None or day < end) for start, end in self.periods
+        )
+
+    def day(self, on: dt.date) -> dt.date:
+        """The day to read the person's status on: ``on`` itself when in scope, else the last
+        day in scope before it, else the first day in scope after it."""
+        if self.covers(on) or not self.periods:
+            return on
+        before = [end - dt.timedelta(days=1) for _, end in self.periods if end and end <= on]
+        if before:
+            return max(before)
+        return min(start for start, _ in self.periods)
+
+
+def person_window(user, person, on: dt.date) -> PersonWindow:
+    """What of ``person`` the user may read, as of ``on``; see ``PersonWindow``.
+
+    A tie counts when its organization is in scope on the tie's own day (``on`` moved into
+    the tie's interval), so a member who left a cell stays visible to that cell for the time
+    they were there, and only for that time."""
+    ties = _person_affiliations(person)
+    today = timezone.localdate()
+    if user.is_authenticated and user.is_superuser:
+        return PersonWindow(True)
+    if not ties:
+        return PersonWindow(can(user, person.registered_by, today))
+    holding = [t for t in ties if t[1] <= today and (t[2] is None or t[2] > today)]
+    if not holding:
+        last_end = max(end for _, _, end in ties)  # every tie has ended: none is open
+        holding = [t for t in ties if t[2] == last_end]
+    if any(
+        scope(user, _within(today, start, end)).allows(org_id) for org_id, start, end in holding
+    ):
+        return PersonWindow(True)
+    incoming = person.transfers.filter(received_on__isnull=True, to_cell__isnull=False)
+    for to_cell_id in incoming.values_list("to_cell_id", flat=True):
+        if scope(user, today).allows(to_cell_id):
+            return PersonWindow(True)
+    periods = sorted(
+        (start, end)
+        for org_id, start, end in ties
+        if scope(user, _within(on, start, end)).allows(org_id)
+    )
+    return PersonWindow(False, tuple(periods))
 
 
 def can_person(user, person, on: dt.date, capability: Capability = Capability.VIEW) -> bool:
-    """Reading: a person is visible through any tie to an organization in scope on the tie's
-    day (``on`` moved into the tie's interval), so a member who left a cell stays visible to
-    that cell for the time they were there; a pending transfer shows them to the receiving
-    cell; a person with no tie yet, to the office that entered them.
+    """Reading: see ``person_window``.
 
     Writing follows where the person is now: a tie holding today, in write scope today; with
     none (dead, removed, moved out of the system), the organization of their last tie. A
     former cell never keeps write access to someone who moved on.
     """
+    if capability is Capability.VIEW:
+        return person_window(user, person, on).visible
     ties = _person_affiliations(person)
     today = timezone.localdate()
-    if capability is not Capability.VIEW:
-        current = [
-            org_id for org_id, start, end in ties if start <= today and (end is None or end > today)
-        ]
-        if not current and ties:
-            last = max(ties, key=lambda tie: tie[2] or dt.date.max)
-            current = [last[0]] if last[2] is not None and last[2] <= today else []
-        if not ties:
-            return can(user, person.registered_by, today, capability)
-        for org_id in current:
-            org = Organization.objects.filter(pk=org_id).first()
-            if org is not None and can(user, org, today, capability):
-                return True
-        return False
-    for org_id, start, end in ties:
-        day = max(on, start)
-        if end is not None and day >= end:
-            day = end - dt.timedelta(days=1)
-        if scope(user, day).allows(org_id, capability):
-            return True
-    incoming = person.transfers.filter(received_on__isnull=True, to_cell__isnull=False)
-    for to_cell_id in incoming.values_list("to_cell_id", flat=True):
-        if scope(user, today).allows(to_cell_id, capability):
-            return True
     if not ties:
         return can(user, person.registered_by, today, capability)
+    current = [
+        org_id for org_id, start, end in ties if start <= today and (end is None or end > today)
+    ]
+    if not current:
+        last = max(ties, key=lambda tie: tie[2] or dt.date.max)
+        current = [last[0]] if last[2] is not None and last[2] <= today else []
+    for org_id in current:
+        org = Organization.objects.filter(pk=org_id).first()
+        if org is not None and can(user, org, today, capability):
+            return True
     return False
 
 
@@ -216,24 +313,8 @@ def can_supervise(user, cell: Organization, on: dt.date) -> bool:
 def visible_ids(user, org_ids, on: dt.date, capability: Capability = Capability.VIEW) -> set[int]:
     """Which of ``org_ids`` the user may see (or act on) on ``on``, each judged on its nearest
     living day like ``can``; a few queries whatever the number of organizations."""
-    from django.db.models import Count, Max, Min, Q
-
-    from chibo.orgs.models import OrgVersion
-
-    spans = (
-        OrgVersion.objects.filter(organization_id__in=set(org_ids))
-        .values("organization_id")
-        .annotate(
-            first=Min("valid_from"),
-            end=Max("valid_to"),
-            open=Count("pk", filter=Q(valid_to__isnull=True)),
-        )
-    )
-    allowed = set()
-    for span in spans:
-        day = max(on, span["first"])
-        if not span["open"] and span["end"] is not None and day >= span["end"]:
-            day = span["end"] - dt.timedelta(days=1)
-        if scope(user, day).allows(span["organization_id"], capability):
-            allowed.add(span["organization_id"])
-    return allowed
+    return {
+        org_id
+        for org_id, (first, end) in _lifetimes(org_ids).items()
+        if scope(user, _within(on, first, end)).allows(org_id, capability)
+    }

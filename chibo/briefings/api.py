@@ -12,7 +12,7 @@ from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.briefings import forms, operations
 from chibo.briefings.models import Assignment, Conference, Recommendation
-from chibo.briefings.views import targets, visible, writable_cells
+from chibo.briefings.views import reads_items_of, targets, visible, writable_cells
 from chibo.lib import apiforms
 from chibo.orgs.models import NameBook
 
@@ -82,10 +82,17 @@ def _rec_out(rec: Recommendation, book: NameBook, day: dt.date) -> Recommendatio
     )
 
 
-def _out(conference: Conference) -> ConferenceOut:
+def _out(conference: Conference, user) -> ConferenceOut:
     # Everything below reads what the caller prefetched (see PREFETCH): no query per row.
-    assignments = [a for c in conference.conclusions.all() for a in c.assignments.all()]
-    recs = list(conference.recommendations.all())
+    # An invited cell reads only its own items (issue 10), like the page.
+    reads = reads_items_of(user, conference)
+    assignments = [
+        a
+        for c in conference.conclusions.all()
+        for a in c.assignments.all()
+        if reads(a.organization_id)
+    ]
+    recs = [r for r in conference.recommendations.all() if reads(r.raised_by_id)]
     book = NameBook({a.organization_id for a in assignments} | {r.addressed_to_id for r in recs})
     day = conference.date
     return ConferenceOut(
@@ -95,8 +102,10 @@ def _out(conference: Conference) -> ConferenceOut:
         date=day,
         period_start=conference.period_start,
         period_end=conference.period_end,
-        reports_submitted=sum(1 for r in conference.reports.all() if r.stage == "submitted"),
-        invited=len(conference.invited.all()),
+        reports_submitted=sum(
+            1 for r in conference.reports.all() if r.stage == "submitted" and reads(r.cell_id)
+        ),
+        invited=sum(1 for org in conference.invited.all() if reads(org.pk)),
         recommendations=[_rec_out(r, book, day) for r in recs],
         tasks=[
             TaskOut(
@@ -133,12 +142,12 @@ def _conference(request, pk: int) -> Conference:
 @conferences.get("", response=list[ConferenceOut], summary="Hội nghị trực báo trong phạm vi")
 def list_conferences(request: HttpRequest):
     candidates = Conference.objects.prefetch_related(*PREFETCH).order_by("-date")[:200]
-    return [_out(c) for c in candidates if visible(request.user, c)]
+    return [_out(c, request.user) for c in candidates if visible(request.user, c)]
 
 
 @conferences.get("/{conference_id}", response=ConferenceOut, summary="Một hội nghị trực báo")
 def get_conference(request: HttpRequest, conference_id: int):
-    return _out(_conference(request, conference_id))
+    return _out(_conference(request, conference_id), request.user)
 
 
 class RecommendationIn(Schema):

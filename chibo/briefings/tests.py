@@ -230,7 +230,6 @@ class MatrixTests(ConferenceTestCase):
         manage = [
             reverse("briefings:conclusion_new", args=[c.pk]),
             reverse("briefings:issue", args=[c.pk, "TB"]),
-            reverse("briefings:close_task", args=[self.task_a.pk]),
         ]
         for url in manage:
             self.assert_statuses(
@@ -263,12 +262,32 @@ class MatrixTests(ConferenceTestCase):
             answer,
             {self.committee: 200, self.secretary: 403, self.viewer: 403, self.outsider: 404},
         )
+        # Commune A's task is the commune's: the cell under it does not read it (issue 10).
         progress = reverse("briefings:progress", args=[self.task_a.pk])
         self.assert_statuses(
             "get",
             progress,
-            {self.committee: 200, self.board: 200, self.viewer: 403, self.secretary: 403},
+            {
+                self.committee: 200,
+                self.board: 200,
+                self.viewer: 403,
+                self.secretary: 404,
+                self.outsider: 404,
+            },
         )
+        close = reverse("briefings:close_task", args=[self.task_a.pk])
+        self.assert_statuses(
+            "get",
+            close,
+            {
+                self.admin: 200,
+                self.board: 200,
+                self.committee: 403,
+                self.secretary: 404,
+                self.viewer: 403,
+            },
+        )
+        self.assert_statuses("put", close, {self.board: 405})
         self.assert_statuses("get", reverse("briefings:detail", args=[99999]), {self.admin: 404})
         self.assert_statuses(
             "get", reverse("briefings:draft", args=[c.pk, "XX"]), {self.admin: 404}

@@ -2,6 +2,8 @@
 recommendations and answers, conclusions and tasks, the papers (draft, issue, download),
 and the follow-up page of overdue items."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -36,6 +38,15 @@ def host_readable(user, conference: Conference) -> bool:
     """The whole conference's figures (draft, annex) are for the host's readers; an invited
     cell sees the issued papers and its own report."""
     return access.scope(user, conference.date).allows(conference.host_id)
+
+
+def reads_items_of(user, conference: Conference) -> Callable[[int], bool]:
+    """Whose items of the conference the user reads, by organization id: everyone's for the
+    host's readers; for an invited cell or its committee only its own — its report, its
+    recommendations, the tasks given to it — beside the issued papers (issue 10)."""
+    if host_readable(user, conference):
+        return lambda org_id: True
+    return access.scope(user, conference.date).allows
 
 
 def visible(user, conference: Conference) -> bool:
@@ -128,6 +139,7 @@ def detail(request, pk: int):
     conference = _conference(request, pk)
     day = conference.date
     scope = access.scope(request.user, day)
+    reads = reads_items_of(request.user, conference)
     invited = list(conference.invited.all())
     names = {
         v.organization_id: v.name
@@ -143,13 +155,17 @@ def detail(request, pk: int):
                 scope.allows(org.pk, Capability.WRITE),
             )
             for org in invited
+            if reads(org.pk)
         ),
         key=lambda row: row[1],
     )
-    conclusions = list(conference.conclusions.prefetch_related("assignments__progress"))
-    recommendations = list(conference.recommendations.all())
+    conclusions = [
+        (c, [a for a in c.assignments.all() if reads(a.organization_id)])
+        for c in conference.conclusions.prefetch_related("assignments__progress")
+    ]
+    recommendations = [r for r in conference.recommendations.all() if reads(r.raised_by_id)]
     book = NameBook(
-        [a.organization_id for c in conclusions for a in c.assignments.all()]
+        [a.organization_id for _, tasks in conclusions for a in tasks]
         + [r.addressed_to_id for r in recommendations]
     )
     issued = {p.kind: p for p in conference.papers.select_related("number")}
@@ -159,11 +175,12 @@ def detail(request, pk: int):
         "conference": conference,
         "host_name": conference.host.version_on(day).name,
         "rows": rows,
-        "submitted": sum(1 for r in reports.values() if r.stage == "submitted"),
+        "submitted": sum(1 for row in rows if row[2] and row[2].stage == "submitted"),
         "recommendations": [(r, book.name(r.addressed_to_id, day)) for r in recommendations],
         "conclusions": [
-            (c, [(a, book.name(a.organization_id, day)) for a in c.assignments.all()])
-            for c in conclusions
+            (c, [(a, book.name(a.organization_id, day)) for a in tasks])
+            for c, tasks in conclusions
+            if tasks or reads(conference.host_id)
         ],
         "papers": [(kind, label, issued.get(kind)) for kind, label in PaperKind.choices],
         "manage": scope.allows(conference.host_id, Capability.WRITE),
@@ -351,7 +368,8 @@ def _assignment(request, pk: int) -> Assignment:
     conference = task.conclusion.conference
     today = timezone.localdate()
     if not (
-        access.can(request.user, task.organization, today) or visible(request.user, conference)
+        access.can(request.user, task.organization, today)
+        or host_readable(request.user, conference)
     ):
         raise Http404("Không tìm thấy nhiệm vụ.")
     return task

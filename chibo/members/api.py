@@ -127,11 +127,16 @@ class PersonOut(Schema):
     probation_end: dt.date | None
     official_date: dt.date | None
     party_age: int | None
+    status_on: dt.date
+    in_scope_until: dt.date | None
 
 
 def _person_out(request, person, on: dt.date) -> PersonOut:
     record = getattr(person, "party", None)
-    writable = access.can_person(request.user, person, on, Capability.WRITE)
+    # Scope in time (issue 10): the part of the person's life the caller's scope covers.
+    window = access.person_window(request.user, person, on)
+    day = window.day(on)
+    writable = window.full and access.can_person(request.user, person, on, Capability.WRITE)
     return PersonOut(
         id=person.pk,
         full_name=person.full_name,
@@ -143,12 +148,14 @@ def _person_out(request, person, on: dt.date) -> PersonOut:
         ethnicity=person.ethnicity,
         home_town=person.home_town,
         cccd=person.cccd if writable else None,  # sensitive: only for those who may edit
-        status=record.status_on(on).value if record else "none",
+        status=record.status_on(day).value if record else "none",
         decision_date=record.decision_date if record else None,
         ceremony_date=record.ceremony_date if record else None,
         probation_end=record.probation_end if record else None,
         official_date=record.official_date if record else None,
-        party_age=record.party_age_on(on) if record else None,
+        party_age=record.party_age_on(day) if record else None,
+        status_on=day,
+        in_scope_until=window.last_day,
     )
 
 

@@ -96,21 +96,29 @@ def member_export(request):
 def person_detail(request, pk: int):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on)
+    # Scope in time (issue 10): a user who saw the person only for part of their life reads
+    # that part — the timeline cut to it, the status on its last day, no CCCD.
+    window = access.person_window(request.user, person, on)
+    day = window.day(on)
     record = getattr(person, "party", None)
-    events = timeline(person)
-    writable = access.can_person(request.user, person, on, Capability.WRITE)
+    events = [event for event in timeline(person) if window.covers(event.on)]
+    writable = window.full and access.can_person(request.user, person, on, Capability.WRITE)
     context = {
         "nav": "members",
         "on": on,
+        "day": day,
+        "window": window,
         "person": person,
         "record": record,
-        "status": record.status_on(on) if record else Status.NOT_MEMBER,
-        "party_age": record.party_age_on(on) if record else None,
+        "status": record.status_on(day) if record else Status.NOT_MEMBER,
+        "party_age": record.party_age_on(day) if record else None,
         "events": events,
-        "positions": person.positions.filter(valid_on(on)).select_related("organization"),
+        "positions": person.positions.filter(valid_on(day)).select_related("organization"),
         "writable": writable,
-        "pending": person.transfers.filter(received_on__isnull=True, to_cell__isnull=False),
-        "exempt_now": person.exemptions.filter(valid_on(on)).exists(),
+        "pending": person.transfers.filter(received_on__isnull=True, to_cell__isnull=False)
+        if window.full
+        else [],
+        "exempt_now": person.exemptions.filter(valid_on(day)).exists(),
     }
     return render(request, "members/detail.html", context)
 
