@@ -47,12 +47,14 @@ class ConferenceBrowserTests(BrowserTestCase):
         page.get_by_label("Gửi báo cáo (sau khi gửi không sửa được nữa)").check()
         page.get_by_role("button", name="Ghi").click()
         page.wait_for_url(f"**/briefings/{self.conference.pk}/")
-        self.assertIn("1/2 đã gửi", page.get_by_test_id("submitted").inner_text())
+        # An invited cell reads its own report row only (issue 10, scope in time).
+        self.assertIn("1/1 đã gửi", page.get_by_test_id("submitted").inner_text())
         self.assertEqual(CellReport.objects.get().security, "Giữ vững an ninh trật tự.")
 
         self.context.clear_cookies()
         self.log_in("huyen", PASSWORD)
         page.goto(f"{self.live_server_url}/briefings/{self.conference.pk}/")
+        self.assertIn("1/2 đã gửi", page.get_by_test_id("submitted").inner_text())
         page.get_by_test_id("conclusions").get_by_role("link", name="đóng").click()
         page.get_by_role("button", name="Đóng nhiệm vụ").click()
         page.wait_for_url(f"**/briefings/{self.conference.pk}/")
