@@ -1,8 +1,11 @@
 """Project-level pages: the home redirect and the error pages, in Vietnamese."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from chibo.api.transport import too_large
+from chibo.lib import csrf
 from chibo.lib.params import InvalidParam
 
 
@@ -12,8 +15,13 @@ def home(request):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Raised while parsing a multipart form whose fields (not files) are over the limit.
+        return too_large(request)
     # Only our own messages are shown; Django's (e.g. a bad Host header) are internal.
     message = str(exception) if isinstance(exception, InvalidParam) else None
+    if isinstance(exception, TooManyFieldsSent):
+        message = "Biểu mẫu gửi lên có quá nhiều trường."
     return render(
         request,
         "error.html",
@@ -34,6 +42,12 @@ def permission_denied(request, exception=None):
         },
         status=403,
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF refusal, saying what is missing (the cookie, the token, the Origin)."""
+    context = {"code": 403, "title": "Không gửi được biểu mẫu", "message": csrf.message(reason)}
+    return render(request, "error.html", context, status=403)
 
 
 def page_not_found(request, exception=None):
