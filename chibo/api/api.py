@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -115,22 +116,83 @@ def invalid_param(request, exc):
     return _detail(request, str(exc), 400)
 
 
+# pydantic's error types, said in Vietnamese; the context fills the limits.
+_TYPE_MESSAGES = {
+    "missing": "Trường này là bắt buộc.",
+    "string_too_long": "Tối đa {max_length} ký tự.",
+    "string_too_short": "Tối thiểu {min_length} ký tự.",
+    "too_long": "Tối đa {max_length} phần tử.",
+    "string_type": "Phải là một chuỗi.",
+    "int_type": "Phải là một số nguyên.",
+    "int_parsing": "Phải là một số nguyên.",
+    "int_from_float": "Phải là một số nguyên.",
+    "bool_type": "Phải là true hoặc false.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "date_type": "Phải là một ngày dạng yyyy-mm-dd.",
+    "date_parsing": "Phải là một ngày dạng yyyy-mm-dd.",
+    "date_from_datetime_parsing": "Phải là một ngày dạng yyyy-mm-dd.",
+    "literal_error": "Phải là một trong: {expected}.",
+    "enum": "Phải là một trong: {expected}.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_type": "Phải là một đối tượng JSON.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+    "list_type": "Phải là một danh sách.",
+}
+_ANY_SCALAR = "Giá trị phải là một chuỗi, số hoặc true/false."
+# Tags pydantic adds to a location for the member of a union that failed.
+_UNION_TAGS = {"str", "int", "bool", "float", "none", "[key]"}
+
+
+def _error_text(error: dict) -> str:
+    template = _TYPE_MESSAGES.get(error.get("type", ""), "Giá trị không hợp lệ.")
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return "Giá trị không hợp lệ."
+
+
+def body_errors(errors: list[dict]) -> dict[str, list[str]]:
+    """Validation errors of a JSON body by field path (``ho``, ``marks.12.status``;
+    ``__all__`` for the body itself), each said once in Vietnamese."""
+    by_field: dict[str, list[dict]] = {}
+    for error in errors:
+        path = [str(p) for p in error.get("loc", ())[2:]]
+        while path and (path[-1] in _UNION_TAGS or "[" in path[-1]):
+            path.pop()
+        by_field.setdefault(".".join(path) or "__all__", []).append(error)
+    result = {}
+    for field, found in by_field.items():
+        if len(found) > 1 and all(e.get("type", "").endswith("_type") for e in found):
+            result[field] = [_ANY_SCALAR]  # every member of a str|int|bool union refused it
+        else:
+            result[field] = list(dict.fromkeys(_error_text(e) for e in found))
+    if result.get("__all__") == ["Phải là một đối tượng JSON."]:
+        result["__all__"] = ["Nội dung gửi lên phải là một đối tượng JSON."]
+    return result
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
     body = [e for e in exc.errors if e.get("loc", [""])[0] == "body"]
     if body:
-        fields = {str(e["loc"][2]) for e in body if len(e.get("loc", [])) > 2}
         return api.create_response(
             request,
-            {
-                "detail": "Nội dung gửi lên không đúng dạng (cần một đối tượng JSON hợp lệ).",
-                "errors": {f: ["Giá trị phải là một chuỗi, số hoặc true/false."] for f in fields},
-            },
+            {"detail": "Dữ liệu không hợp lệ.", "errors": body_errors(body)},
             status=400,
         )
     fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors})
     message = "Tham số không hợp lệ: " + ", ".join(f for f in fields if f)
     return _detail(request, message.rstrip(": "), 400)
+
+
+@api.exception_handler(DataError)
+def refused_by_database(request, exc):
+    # A value the database cannot hold (e.g. longer than its column on PostgreSQL) that no
+    # form checked: a 400, never a 500. The value itself is not logged (personal data).
+    logger.warning("Cơ sở dữ liệu từ chối giá trị tại %s: %s", request.path, type(exc).__name__)
+    return _detail(request, "Có giá trị quá dài hoặc không hợp lệ; không có gì được ghi.", 400)
 
 
 @api.exception_handler(Exception)
