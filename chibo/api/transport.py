@@ -22,6 +22,7 @@ from django.shortcuts import render
 from ninja.parser import Parser
 
 API_PREFIX = "/api/v1/"
+JSON = "application/json; charset=utf-8"  # as ninja answers
 NUL = "Không được chứa ký tự NUL (ký tự rỗng)."  # as chibo/locale says it for forms
 SURROGATE = (
     "Chứa ký tự Unicode không hợp lệ (nửa cặp surrogate \\ud800–\\udfff); "
@@ -36,7 +37,7 @@ def _megabytes(size: int) -> str:
 def _answer(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     """JSON under the API, the error page elsewhere."""
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": text}, status=status)
+        return JsonResponse({"detail": text}, status=status, content_type=JSON)
     context = {"code": status, "title": title, "message": text}
     return render(request, "error.html", context, status=status)
 
