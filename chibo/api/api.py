@@ -22,7 +22,7 @@ from chibo.lib.params import InvalidParam
 logger = logging.getLogger(__name__)
 STATUS_TEXT = {
     400: "Yêu cầu không hợp lệ: nội dung gửi lên không đọc được (cần JSON hợp lệ).",
-    401: "Chưa xác thực: đăng nhập, hoặc gửi mã truy cập trong tiêu đề Authorization: Bearer.",
+    401: "Chưa đăng nhập: hãy đăng nhập, hoặc gửi mã truy cập trong tiêu đề Authorization: Bearer.",
     403: "Vai trò của bạn không được thực hiện thao tác này.",
     404: "Không tìm thấy, hoặc nằm ngoài phạm vi của bạn.",
     405: "Phương thức không được hỗ trợ ở đây.",

@@ -154,3 +154,16 @@ class AuthTests(ChiboTestCase):
         self.assertEqual(updates(), 1)
         token.refresh_from_db()
         self.assertGreaterEqual(token.last_used_at, first)
+
+
+class ApiPageTests(ChiboTestCase):
+    def test_the_api_page_explains_both_ways_and_the_errors(self):
+        self.login(self.viewer)
+        response = self.client.get("/api/")
+        for text in (
+            "Authorization: Bearer &lt;mã&gt;",
+            "X-CSRFToken",
+            "<td>413</td>",
+            "<td>415</td>",
+        ):
+            self.assertContains(response, text)
