@@ -4,7 +4,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from chibo.api.transport import too_large
+from chibo.api.transport import answer, too_large
 from chibo.lib import csrf
 from chibo.lib.params import InvalidParam
 
@@ -50,23 +50,11 @@ def csrf_failure(request, reason: str = ""):
     return render(request, "error.html", context, status=403)
 
 
+# Under /api/v1/ these answer in the API's JSON shape (an unknown path, a crash outside ninja).
 def page_not_found(request, exception=None):
-    return render(
-        request,
-        "error.html",
-        {
-            "code": 404,
-            "title": "Không tìm thấy",
-            "message": "Trang hoặc dữ liệu này không tồn tại, hoặc nằm ngoài phạm vi của bạn.",
-        },
-        status=404,
-    )
+    text = "Trang hoặc dữ liệu này không tồn tại, hoặc nằm ngoài phạm vi của bạn."
+    return answer(request, 404, "Không tìm thấy", text)
 
 
 def server_error(request):
-    return render(
-        request,
-        "error.html",
-        {"code": 500, "title": "Lỗi hệ thống", "message": "Đã có lỗi xảy ra; xin thử lại sau."},
-        status=500,
-    )
+    return answer(request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra; xin thử lại sau.")

@@ -139,6 +139,27 @@ class ApiTransportTests(ChiboTestCase):
         )
         self.assert_refused(self.send("[1, 2]"), 400, "Dữ liệu không hợp lệ")
 
+    def test_schema_errors_are_vietnamese_at_the_field(self):
+        meeting = plan(cell=self.cell_a, kind="regular", planned_date=dt.date(2023, 5, 5), by=None)
+        url = f"/api/v1/meetings/{meeting.pk}"
+        self.assert_refused(
+            self.send("{}", url=f"{url}/confirm"),
+            400,
+            "Dữ liệu không hợp lệ",
+            {"level": ["Trường này là bắt buộc."]},
+        )
+        self.assert_refused(
+            self.send('{"side": "self", "points": {"abc": 1}}', url=f"{url}/evaluations"),
+            400,
+            "Dữ liệu không hợp lệ",
+            {"points.abc": ["Phải là một số nguyên."]},
+        )
+
+    def test_an_unknown_api_path_is_404_json(self):
+        response = self.api.get("/api/v1/khong-co")
+        self.assertEqual(response.status_code, 404)
+        self.assertIn("không tồn tại", response.json()["detail"])
+
     def test_a_wrong_method_stays_405_whatever_the_body(self):
         response = self.api.delete(PEOPLE, "<x/>", content_type="application/xml")
         self.assertEqual(response.status_code, 405)

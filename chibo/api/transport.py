@@ -34,8 +34,9 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_048_576:.1f}".replace(".", ",").removesuffix(",0")
 
 
-def _answer(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
-    """JSON under the API, the error page elsewhere."""
+def answer(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    """An error as JSON under the API (one shape: ``{"detail": ...}``), the error page
+    elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": text}, status=status, content_type=JSON)
     context = {"code": status, "title": title, "message": text}
@@ -48,7 +49,7 @@ def too_large(request: HttpRequest) -> HttpResponse:
         f"Nội dung gửi lên quá lớn: tối đa {_megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)} MB "
         "(không kể tệp đính kèm, có giới hạn riêng)."
     )
-    return _answer(request, 413, "Nội dung quá lớn", text)
+    return answer(request, 413, "Nội dung quá lớn", text)
 
 
 class BodyRefused(Exception):
@@ -150,7 +151,7 @@ class TransportMiddleware:
         if length < 0:
             # Django's body reader would fail on it with a 500.
             text = "Tiêu đề Content-Length không hợp lệ."
-            return _answer(request, 400, "Yêu cầu không hợp lệ", text)
+            return answer(request, 400, "Yêu cầu không hợp lệ", text)
         is_multipart = request.content_type == "multipart/form-data"
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not is_multipart:
             return too_large(request)
