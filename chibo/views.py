@@ -1,8 +1,11 @@
 """Project-level pages: the home redirect and the error pages, in Vietnamese."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from chibo.api.transport import answer, too_large
+from chibo.lib import csrf
 from chibo.lib.params import InvalidParam
 
 
@@ -12,8 +15,13 @@ def home(request):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Raised while parsing a multipart form whose fields (not files) are over the limit.
+        return too_large(request)
     # Only our own messages are shown; Django's (e.g. a bad Host header) are internal.
     message = str(exception) if isinstance(exception, InvalidParam) else None
+    if isinstance(exception, TooManyFieldsSent):
+        message = "Biểu mẫu gửi lên có quá nhiều trường."
     return render(
         request,
         "error.html",
@@ -36,23 +44,17 @@ def permission_denied(request, exception=None):
     )
 
 
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF refusal, saying what is missing (the cookie, the token, the Origin)."""
+    context = {"code": 403, "title": "Không gửi được biểu mẫu", "message": csrf.message(reason)}
+    return render(request, "error.html", context, status=403)
+
+
+# Under /api/v1/ these answer in the API's JSON shape (an unknown path, a crash outside ninja).
 def page_not_found(request, exception=None):
-    return render(
-        request,
-        "error.html",
-        {
-            "code": 404,
-            "title": "Không tìm thấy",
-            "message": "Trang hoặc dữ liệu này không tồn tại, hoặc nằm ngoài phạm vi của bạn.",
-        },
-        status=404,
-    )
+    text = "Trang hoặc dữ liệu này không tồn tại, hoặc nằm ngoài phạm vi của bạn."
+    return answer(request, 404, "Không tìm thấy", text)
 
 
 def server_error(request):
-    return render(
-        request,
-        "error.html",
-        {"code": 500, "title": "Lỗi hệ thống", "message": "Đã có lỗi xảy ra; xin thử lại sau."},
-        status=500,
-    )
+    return answer(request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra; xin thử lại sau.")

@@ -4,6 +4,7 @@ A grant gives a user one role on one organization for an interval of days. What 
 lets the user see on a given date, and do, is decided in ``chibo.accounts.access`` only.
 """
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -12,6 +13,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from chibo.lib.validity import Validity, interval_constraint
+
+# How finely ApiToken.last_used_at is kept.
+USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
 class User(AbstractUser):
@@ -112,3 +116,14 @@ class ApiToken(models.Model):
         key = "chibo_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, digest=_digest(key), prefix=key[6:14])
         return token, key
+
+    def record_use(self, now: dt.datetime) -> None:
+        """Note that the token was used, at most once a minute: a write on every request,
+        reads included, would take SQLite's write lock each time (issue 9). The condition is
+        repeated in the UPDATE so concurrent requests write it once."""
+        since = now - USE_RESOLUTION
+        if self.last_used_at is not None and self.last_used_at > since:
+            return
+        stale = models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=since)
+        ApiToken.objects.filter(stale, pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now
