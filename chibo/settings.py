@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chibo.lib.uploads.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,6 +216,16 @@ SECURE_CSP = {
 # trust the header only when a proxy is declared, since a client could send it directly.
 if env_bool("CHIBO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Uploads (issue 10): no request body above CHIBO_MAX_UPLOAD_MB (answered 413 before it is
+# read; nginx's client_max_body_size repeats the number), and no file above it in a form.
+# Files above FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file, not in memory; form
+# fields and JSON bodies stay within DATA_UPLOAD_MAX_MEMORY_SIZE (Django's defaults, kept).
+CHIBO_MAX_UPLOAD_MB = env_int("CHIBO_MAX_UPLOAD_MB", 10)
+if CHIBO_MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("CHIBO_MAX_UPLOAD_MB must be at least 1")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,
