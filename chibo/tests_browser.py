@@ -43,6 +43,22 @@ class ContentSecurityPolicyBrowserTests(BrowserTestCase):
                 self.settle()
                 self.assertEqual(self.csp_violations, [])
 
+    def test_admin_pages_report_no_violation(self):
+        from chibo.accounts.models import User
+
+        User.objects.create_superuser("quantri", password=PASSWORD)
+        page = self.page
+        page.goto(self.live_server_url + "/admin/login/")
+        page.locator("#id_username").fill("quantri")
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("input[type=submit]").click()
+        page.wait_for_url("**/admin/")
+        for path in ("/admin/", "/admin/accounts/user/", "/admin/accounts/user/add/"):
+            with self.subTest(path=path):
+                page.goto(self.live_server_url + path)
+                self.settle()
+                self.assertEqual(self.csp_violations, [])
+
     def test_menu_confirm_and_back_link_work_without_inline_code(self):
         page = self.page
         self.log_in("bantochuc", PASSWORD)
