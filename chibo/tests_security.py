@@ -136,6 +136,12 @@ class DeployCheckTests(SimpleTestCase):
     def test_call_command_deploy_passes_with_the_https_settings(self):
         call_command("check", deploy=True, fail_level="WARNING", stdout=io.StringIO())
 
+    @override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    )
     def test_call_command_deploy_warns_without_them(self):
         with self.assertRaisesMessage(SystemCheckError, "security.W008"):
             call_command("check", deploy=True, fail_level="WARNING", stdout=io.StringIO())

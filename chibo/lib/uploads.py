@@ -18,7 +18,7 @@ from django.shortcuts import render
 # XML compresses about ten times, pictures hardly at all; a zip bomb compresses thousands of
 # times. A single small part may compress far better than that and harm nothing.
 MAX_MEMBERS = 1000
-MAX_RATIO = 100
+MAX_RATIO = 100  # also Apache POI's default for office files
 RATIO_FLOOR_BYTES = 1024 * 1024
 MIN_UNZIPPED_BYTES = 100 * 1024 * 1024
 CHUNK = 64 * 1024
