@@ -147,6 +147,33 @@ class DeployCheckTests(SimpleTestCase):
             call_command("check", deploy=True, fail_level="WARNING", stdout=io.StringIO())
 
 
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_REDIRECT_EXEMPT=[r"^healthz/?$"],
+    SECURE_HSTS_SECONDS=31536000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+)
+class HttpsBehindProxyTests(SimpleTestCase):
+    """What CHIBO_HTTPS=1 with CHIBO_BEHIND_PROXY=1 does to a request (settings as above)."""
+
+    def test_plain_http_is_redirected_to_https(self):
+        response = self.client.get("/accounts/login/")
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], "https://testserver/accounts/login/")
+
+    def test_https_through_the_proxy_is_served_with_hsts(self):
+        response = self.client.get("/accounts/login/", headers={"x-forwarded-proto": "https"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response["Strict-Transport-Security"], "max-age=31536000; includeSubDomains"
+        )
+
+    def test_the_health_probe_is_not_redirected(self):
+        response = self.client.get("/healthz")
+        self.assertNotEqual(response.status_code, 301)
+
+
 class _Inline(HTMLParser):
     """Collect what a strict CSP refuses: inline <script> and <style>, style="…" attributes,
     on… event handlers and javascript: links."""
