@@ -23,6 +23,16 @@ ARGS = [
 ]
 
 
+CSP_PREFIX = "CSP violation:"
+# Runs in every page before its own scripts (added by Playwright, so the policy does not apply
+# to it): the browser's report of a refused inline style, script or handler goes to the console.
+CSP_LISTENER = (
+    "document.addEventListener('securitypolicyviolation', (e) => console.error("
+    f"'{CSP_PREFIX} ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' "
+    "+ e.sourceFile + ':' + e.lineNumber));"
+)
+
+
 def _missing() -> str | None:
     if not os.path.exists(CHROMIUM):
         return f"Chromium không có ở {CHROMIUM} (cài: apt-get install chromium)"
@@ -84,12 +94,24 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.context = self.browser.new_context(
             locale="vi-VN", viewport={"width": 390, "height": 844}
         )
+        # Every page must work under the Content-Security-Policy (issue 10): anything it refuses
+        # is reported on the console, and the run fails in tearDown.
+        self.csp_violations: list[str] = []
+        self.context.add_init_script(CSP_LISTENER)
+        self.context.on("console", self._console)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and (
+            "Content Security Policy" in message.text or message.text.startswith(CSP_PREFIX)
+        ):
+            self.csp_violations.append(f"{message.location.get('url', '')}: {message.text}")
 
     def tearDown(self):
         self.context.close()
         super().tearDown()
+        self.assertEqual(self.csp_violations, [], "vi phạm Content-Security-Policy")
 
     def log_in(self, username: str, password: str) -> None:
         self.page.goto(self.live_server_url + "/accounts/login/")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chibo.lib.uploads.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -179,11 +182,53 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
+# HTTPS (issue 10): one switch for a site served only over TLS, so that
+# `chibo check --deploy --fail-level WARNING` passes with it on. It implies secure cookies;
+# CHIBO_SECURE_COOKIES alone still works as before (TLS ended elsewhere, no redirect here).
+CHIBO_HTTPS = env_bool("CHIBO_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CHIBO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = CHIBO_HTTPS or env_bool("CHIBO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "chibo.views.csrf_failure"
+if CHIBO_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # A health probe from the host itself speaks plain HTTP to the app server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+    SECURE_HSTS_SECONDS = env_int("CHIBO_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHIBO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # The browsers' preload list is a public registry the owner of the domain applies to;
+        # an intranet install cannot be on it, and the header must not claim consent for it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Content-Security-Policy (issue 10): only files served by chibo itself; no inline script,
+# style or handler anywhere (templates keep them in chibo/static/chibo/), and htmx is told not
+# to eval (meta htmx-config in base.html). data: images are Bootstrap's CSS icons (the menu
+# button, select arrows, check marks).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Behind nginx (or any proxy that ends TLS), the proxy says which scheme the client used;
+# trust the header only when a proxy is declared, since a client could send it directly.
+if env_bool("CHIBO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Uploads (issue 10): no request body above CHIBO_MAX_UPLOAD_MB (answered 413 before it is
+# read; nginx's client_max_body_size repeats the number), and no file above it in a form.
+# Files above FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file, not in memory; form
+# fields and JSON bodies stay within DATA_UPLOAD_MAX_MEMORY_SIZE (Django's defaults, kept).
+CHIBO_MAX_UPLOAD_MB = env_int("CHIBO_MAX_UPLOAD_MB", 10)
+if CHIBO_MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("CHIBO_MAX_UPLOAD_MB must be at least 1")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Bodies of pages' forms and API JSON (Django's default, said here because the transport
 # middleware answers 413 above it); file uploads are limited separately.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

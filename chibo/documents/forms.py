@@ -1,10 +1,9 @@
-import zipfile
-
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from chibo.documents.models import MAX_FILE_BYTES
+from chibo.lib import uploads
 from chibo.lib.forms import DateField, Form, TextField
 from chibo.orgs.forms import OrgField
 
@@ -15,9 +14,9 @@ def not_in_future(value) -> None:
 
 
 def check_file(upload) -> None:
-    """Accept only a real PDF or DOCX of at most 10 MB, judged by content, not by name."""
-    if upload.size > MAX_FILE_BYTES:
-        raise ValidationError(f"Tệp lớn hơn {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    """Accept only a real PDF or DOCX within the upload limit, judged by content, not by name;
+    a DOCX is checked as a zip (size unpacked, ratio, parts) before anything reads it."""
+    uploads.check_size(upload)
     name = upload.name.lower()
     head = upload.read(8)
     upload.seek(0)
@@ -25,14 +24,12 @@ def check_file(upload) -> None:
         return
     if name.endswith(".docx") and head.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(upload) as archive:
-                if "word/document.xml" in archive.namelist():
-                    upload.seek(0)
-                    return
-        except zipfile.BadZipFile:
-            pass
-        finally:
-            upload.seek(0)
+            uploads.check_zip(upload, required=["word/document.xml"])
+        except ValidationError as error:
+            if error.code not in {"bad_zip", "missing_part"}:
+                raise  # a zip bomb: say so
+        else:
+            return
     raise ValidationError("Chỉ nhận tệp PDF hoặc Word (.docx) hợp lệ.")
 
 
@@ -44,12 +41,11 @@ class RegulationForm(Form):
     replaces = forms.TypedChoiceField(
         label="Thay thế quy chế", required=False, coerce=int, empty_value=None
     )
-    file = forms.FileField(
-        label="Tệp (PDF hoặc DOCX, tối đa 10 MB)", required=False, validators=[check_file]
-    )
+    file = forms.FileField(label="Tệp (PDF hoặc DOCX)", required=False, validators=[check_file])
 
     def __init__(self, *args, cells=(), regulations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].label = f"Tệp (PDF hoặc DOCX, tối đa {settings.CHIBO_MAX_UPLOAD_MB} MB)"
         self.fields["cell"].set_versions(cells)
         self.fields["replaces"].choices = [("", "— Không —")] + [
             (r.pk, f"{r.number} ({r.issued_on:%d/%m/%Y})") for r in regulations

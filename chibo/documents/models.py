@@ -9,8 +9,6 @@ from django.db.models import Q
 
 from chibo.orgs.models import Organization
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-
 
 def in_force_on(on: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}issued_on__lte": on}) & (

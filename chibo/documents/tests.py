@@ -81,8 +81,9 @@ class RegulationTests(ChiboTestCase):
                 self.assertContains(
                     self.post(file=upload), "Chỉ nhận tệp PDF hoặc Word", status_code=400
                 )
+        # The body is refused before it is read (chibo.lib.uploads.BodySizeLimitMiddleware).
         big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))
-        self.assertContains(self.post(file=big), "lớn hơn 10 MB", status_code=400)
+        self.assertContains(self.post(file=big), "quá lớn: tối đa 10 MB", status_code=413)
         self.assertFalse(WorkingRegulation.objects.exists())
 
     def test_bad_dates_and_scope(self):
@@ -100,3 +101,38 @@ class RegulationTests(ChiboTestCase):
         response = self.client.get(reverse("documents:regulations"), {"as_of": "2023-05-24"})
         self.assertContains(response, "Còn hiệu lực")
         self.assertContains(response, "Chưa có quy chế còn hiệu lực (F-7): Chi bộ Công an xã B")
+
+
+@override_settings(MEDIA_ROOT="/tmp/chibo-test-media")
+class ZipBombUploadTests(ChiboTestCase):
+    """Issue 10: a .docx that unpacks to far more than it weighs is refused at the field, in
+    Vietnamese, before anything reads it; nothing is saved."""
+
+    def post(self, content: bytes):
+        self.login(self.secretary)
+        data = {
+            "cell": self.cell_a.pk,
+            "number": "01-QC/CB",
+            "title": "Quy chế làm việc",
+            "issued_on": "02/08/2021",
+            "file": SimpleUploadedFile("qc.docx", content),
+        }
+        return self.client.post(NEW, data)
+
+    def test_a_zip_bomb_docx_is_refused(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", b"<w:document/>" + bytes(60 * 1024 * 1024))
+        self.assertLess(len(buffer.getvalue()), 200 * 1024)
+        response = self.post(buffer.getvalue())
+        self.assertContains(response, "có thể là “bom nén”", status_code=400)
+        self.assertFalse(WorkingRegulation.objects.exists())
+
+    def test_a_docx_declaring_2_gib_is_refused(self):
+        from chibo.lib.tests_uploads import docx_parts, zip_of
+
+        bomb = zip_of(docx_parts(), declare={"word/document.xml": 2 * 1024 * 1024 * 1024})
+        response = self.post(bomb)
+        self.assertContains(response, "Tệp giải nén ra 2.048 MB, quá mức cho phép", status_code=400)
+        self.assertFalse(WorkingRegulation.objects.exists())

@@ -50,7 +50,7 @@ def url_as_of(name: str, on: dt.date, *args, **query) -> str:
 
 
 def command_scope(as_of: str, org_id: int | None):
-    """For ``chibo stats`` and ``chibo check``: the date, and the scope (``None``: everything;
+    """For ``chibo stats`` and ``chibo findings``: the date, and the scope (``None``: everything;
     else the organization with its predecessors and all under them on that date)."""
     from django.core.management.base import CommandError
 

@@ -348,7 +348,7 @@ class DemoCheckTests(TestCase):
         people.build(tree)
         demo_meetings.build()
         out = io.StringIO()
-        call_command("check", "--as-of", "2023-05-24", "--json", stdout=out)
+        call_command("findings", "--as-of", "2023-05-24", "--json", stdout=out)
         found = json.loads(out.getvalue())["findings"]
         rules = {f["rule_id"] for f in found}
         self.assertFalse(rules & {"R-ORG-01", "R-ORG-04", "F-7", "R-POL-02"})
@@ -357,7 +357,7 @@ class DemoCheckTests(TestCase):
             {(f["rule_id"], f["message"]) for f in found},
         )
         out = io.StringIO()
-        call_command("check", "--as-of", dt.date.today().isoformat(), "--json", stdout=out)
+        call_command("findings", "--as-of", dt.date.today().isoformat(), "--json", stdout=out)
         today = json.loads(out.getvalue())["findings"]
         committee = {
             f["organization_name"] for f in today if f["message"].endswith("nhưng chưa có chi ủy.")
