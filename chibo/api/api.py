@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from chibo.accounts import lockout
 from chibo.accounts.models import ApiToken
 from chibo.lib.apiforms import FormInvalid
 from chibo.lib.params import InvalidParam
@@ -30,8 +31,11 @@ class TokenAuth(HttpBearer):
     openapi_description = "Mã truy cập tạo ở trang Tài khoản: `Authorization: Bearer <mã>`."
 
     def authenticate(self, request, token: str):
+        if lockout.token_locked(request):  # issue 10: answered 429 by the lockout middleware
+            return None
         found = ApiToken.objects.for_key(token).first()
         if found is None:
+            lockout.token_failed(request)
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
