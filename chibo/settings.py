@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "chibo.api",
     "chibo.demo",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Optional TOTP second step (chibo.accounts.twofactor); required with CHIBO_REQUIRE_2FA=1.
+    "django_otp.middleware.OTPMiddleware",
+    "chibo.accounts.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -171,6 +176,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "chibo.accounts.lockout.locked_response"
 AXES_CLIENT_IP_CALLABLE = "chibo.accounts.lockout.client_address"
 AXES_VERBOSE = False
+# Two-step login (TOTP): optional; 1 makes it required for superusers and every role that
+# can write (chibo.accounts.twofactor).
+CHIBO_REQUIRE_2FA = env_bool("CHIBO_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "chibo"
 # A password-reset link shown to a board user (no mail server) works once, for this long.
 PASSWORD_RESET_TIMEOUT = env_int("CHIBO_RESET_LINK_HOURS", 72) * 3600
 

@@ -1,9 +1,11 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from chibo.accounts import twofactor
 from chibo.accounts.models import Role, User
 from chibo.lib import vntext
 from chibo.lib.forms import DateField, Form, TextField
@@ -153,3 +155,75 @@ class ConfirmForm(Form):
 class UnlockForm(forms.Form):
     username = forms.CharField(max_length=255)
     ip_address = forms.GenericIPAddressField(required=False)
+
+
+class SecondStepMixin:
+    """The code of a user who turned on two-step login, checked with the password."""
+
+    def clean(self):
+        data = super().clean()
+        user = self.get_user()
+        device = twofactor.device_of(user) if user is not None else None
+        if device is not None:
+            if not twofactor.check(device, self.cleaned_data.get("otp_token") or ""):
+                twofactor.refuse(self.request, user.get_username())
+                self.user_cache = None
+                raise self.get_invalid_login_error()
+            # django-otp marks the session as verified when Django logs this user in.
+            user.otp_device = device
+        return data
+
+
+OTP_FIELD = dict(
+    label="Mã xác thực hai bước",
+    required=False,
+    max_length=12,
+    help_text="Chỉ khi tài khoản đã bật xác thực hai bước: 6 chữ số trong ứng dụng xác thực.",
+)
+INVALID_LOGIN = (
+    "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, "
+    "chữ thường."
+)
+
+
+class LoginForm(SecondStepMixin, auth_forms.AuthenticationForm):
+    otp_token = forms.CharField(
+        **OTP_FIELD,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": INVALID_LOGIN,
+    }
+
+
+class AdminLoginForm(SecondStepMixin, AdminAuthenticationForm):
+    otp_token = forms.CharField(**OTP_FIELD)
+    error_messages = {**AdminAuthenticationForm.error_messages, "invalid_login": INVALID_LOGIN}
+
+
+class CodeForm(Form):
+    code = forms.CharField(
+        label="Mã 6 chữ số",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if self.device is None or not twofactor.check(self.device, code):
+            raise forms.ValidationError(
+                "Mã không đúng hoặc đã hết hạn; hãy nhập mã đang hiện trong ứng dụng."
+            )
+        return code
+
+
+class DisableTwoFactorForm(CodeForm):
+    confirm = forms.BooleanField(
+        label="Tôi muốn tắt xác thực hai bước.",
+        error_messages={"required": "Hãy đánh dấu xác nhận."},
+    )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts.models import Grant, Role, User
 from chibo.lib.vndates import format_date
@@ -101,4 +102,27 @@ def password_link(*, user: User, by: User | None) -> str:
 def unlock(*, username: str, ip_address: str | None, by: User | None) -> int:
     """Clear the failures of one (user name, address) pair; the number of rows removed."""
     removed, _ = AccessAttempt.objects.filter(username=username, ip_address=ip_address).delete()
+    return removed
+
+
+@transaction.atomic
+def start_two_factor(*, user: User, by: User | None) -> TOTPDevice:
+    """A new, unconfirmed TOTP device (a fresh key); an earlier unfinished one is dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+
+
+@transaction.atomic
+def confirm_two_factor(*, device: TOTPDevice, by: User | None) -> TOTPDevice:
+    """The first right code turns the device on; any other device of the user goes."""
+    TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+@transaction.atomic
+def stop_two_factor(*, user: User, by: User | None) -> int:
+    """Turn two-step login off (the user, or the superuser for a lost phone in the admin)."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
     return removed

@@ -5,7 +5,7 @@ from chibo.accounts import forms, views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(form_class=forms.LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("tokens/new/", views.token_create, name="token_create"),
@@ -52,6 +52,11 @@ urlpatterns = [
     path("users/<int:pk>/grants/new/", views.grant_create, name="grant_create"),
     path("users/<int:pk>/password-link/", views.password_link, name="password_link"),
     path("grants/<int:pk>/end/", views.grant_end, name="grant_end"),
+    path("2fa/", views.two_factor, name="two_factor"),
+    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
+    path("2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/unlock/", views.unlock, name="unlock"),
 ]

@@ -7,9 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
 
-from chibo.accounts import access, forms, lockout, operations
+from chibo.accounts import access, forms, lockout, operations, twofactor
 from chibo.accounts.access import Capability
 from chibo.accounts.forms import TokenForm
 from chibo.accounts.models import ApiToken, Grant, Role
@@ -324,3 +327,93 @@ def unlock(request):
     else:
         messages.info(request, "Không còn lần đăng nhập sai nào của cặp này.")
     return redirect("accounts:lockouts")
+
+
+# Two-step login (issue 10): each user for their own account.
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@require_GET
+def two_factor(request):
+    device = twofactor.device_of(request.user)
+    context = {
+        "device": device,
+        "required": twofactor.required_for(request.user),
+        "form": forms.DisableTwoFactorForm() if device else None,
+        "next": _safe_next(request, ""),
+    }
+    return _account_page(request, "accounts/two_factor.html", context)
+
+
+def _setup_page(request, device, form, status: int = 200):
+    context = {
+        "device": device,
+        "secret": twofactor.secret(device),
+        "qr": mark_safe(twofactor.qr_svg(device)),  # segno's own SVG markup, no user input
+        "form": form,
+        "next": _safe_next(request, ""),
+    }
+    return _account_page(request, "accounts/two_factor_setup.html", context, status=status)
+
+
+@require_POST
+def two_factor_setup(request):
+    if twofactor.device_of(request.user):
+        messages.info(request, "Xác thực hai bước đã bật.")
+        return redirect("accounts:two_factor")
+    device = operations.start_two_factor(user=request.user, by=request.user)
+    return _setup_page(request, device, forms.CodeForm())
+
+
+@require_POST
+def two_factor_confirm(request):
+    device = twofactor.pending_device(request.user)
+    if device is None:
+        messages.error(request, "Hãy bắt đầu lại việc bật xác thực hai bước.")
+        return redirect("accounts:two_factor")
+    form = forms.CodeForm(request.POST, device=device)
+    if not form.is_valid():
+        return _setup_page(request, device, form, status=400)
+    operations.confirm_two_factor(device=device, by=request.user)
+    otp_login(request, device)
+    messages.success(request, "Đã bật xác thực hai bước; từ nay khi đăng nhập hãy nhập cả mã.")
+    return redirect(_safe_next(request, reverse("accounts:two_factor")))
+
+
+@require_POST
+def two_factor_disable(request):
+    if twofactor.required_for(request.user):
+        raise PermissionDenied("Vai trò của bạn bắt buộc xác thực hai bước; không tắt được.")
+    device = twofactor.device_of(request.user)
+    if device is None:
+        return redirect("accounts:two_factor")
+    form = forms.DisableTwoFactorForm(request.POST, device=device)
+    if not form.is_valid():
+        context = {"device": device, "required": False, "form": form}
+        return _account_page(request, "accounts/two_factor.html", context, status=400)
+    operations.stop_two_factor(user=request.user, by=request.user)
+    messages.success(request, "Đã tắt xác thực hai bước.")
+    return redirect("accounts:two_factor")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """A session opened before the second step was required or set up elsewhere."""
+    device = twofactor.device_of(request.user)
+    if device is None:
+        return redirect("accounts:two_factor")
+    form = forms.CodeForm(posted(request), device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, device)
+            return redirect(_safe_next(request, reverse("home")))
+        twofactor.refuse(request, request.user.get_username())
+    context = {"form": form, "next": _safe_next(request, "")}
+    status = 400 if request.method == "POST" else 200
+    return _account_page(request, "accounts/two_factor_verify.html", context, status=status)
