@@ -190,3 +190,32 @@ class RequiredTests(TwoFactorTestCase):
             CONFIRM, {"code": code(device), "next": "https://evil.example/"}
         )
         self.assertRedirects(response, PAGE)
+
+
+class ResetByManagerTests(TwoFactorTestCase):
+    """A lost phone: the board turns the second step off for a user wholly in its scope."""
+
+    def test_role_matrix(self):
+        self.turn_on(self.secretary)
+        self.turn_on(self.police_viewer)
+        url = reverse("accounts:two_factor_reset", args=[self.secretary.pk])
+        denied = dict.fromkeys([self.committee, self.secretary, self.viewer], 403)
+        self.assert_statuses("GET", url, {self.board: 200, self.superuser: 200} | denied)
+        self.assert_statuses("PUT", url, {self.board: 405})
+        outside = reverse("accounts:two_factor_reset", args=[self.police_viewer.pk])
+        self.assert_statuses("GET", outside, {self.board: 404})
+        self.assert_statuses("POST", outside, {self.board: 404}, {"confirm": "on"})
+        self.assertTrue(TOTPDevice.objects.filter(user=self.police_viewer).exists())
+
+    def test_board_turns_it_off_after_confirmation(self):
+        self.turn_on(self.secretary)
+        self.login(self.board)
+        url = reverse("accounts:two_factor_reset", args=[self.secretary.pk])
+        self.assertEqual(self.client.post(url, {}).status_code, 400)
+        self.assertTrue(TOTPDevice.objects.filter(user=self.secretary).exists())
+        response = self.client.post(url, {"confirm": "on"})
+        self.assertRedirects(response, reverse("accounts:user", args=[self.secretary.pk]))
+        self.assertFalse(TOTPDevice.objects.filter(user=self.secretary).exists())
+        client = Client()
+        client.post(LOGIN, {"username": "secretary", "password": PASSWORD})
+        self.assertIn("_auth_user_id", client.session)

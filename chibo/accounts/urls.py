@@ -51,6 +51,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user"),
     path("users/<int:pk>/grants/new/", views.grant_create, name="grant_create"),
     path("users/<int:pk>/password-link/", views.password_link, name="password_link"),
+    path("users/<int:pk>/2fa-reset/", views.two_factor_reset, name="two_factor_reset"),
     path("grants/<int:pk>/end/", views.grant_end, name="grant_end"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),

@@ -150,6 +150,7 @@ def user_detail(request, pk: int):
         "hidden": hidden,
         "today": today,
         "may_manage": access.may_manage_account(request.user, target, today),
+        "two_factor": twofactor.device_of(target) is not None,
         "may_grant": target.pk != request.user.pk or request.user.is_superuser,
     }
     return _account_page(request, "accounts/user_detail.html", context)
@@ -417,3 +418,34 @@ def two_factor_verify(request):
     context = {"form": form, "next": _safe_next(request, "")}
     status = 400 if request.method == "POST" else 200
     return _account_page(request, "accounts/two_factor_verify.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_reset(request, pk: int):
+    """A user who lost their phone: whoever may make their password link turns two-step
+    login off for them (they set it up again at their next login if it is required)."""
+    today = timezone.localdate()
+    target = access.get_managed_user(request.user, pk, today)
+    if not access.may_manage_account(request.user, target, today):
+        raise PermissionDenied("Bạn không quản lý tài khoản này được.")
+    detail = reverse("accounts:user", args=[target.pk])
+    if twofactor.device_of(target) is None:
+        messages.info(request, f"{target.username} chưa bật xác thực hai bước.")
+        return redirect(detail)
+    form = forms.ConfirmForm(posted(request))
+
+    def action(data):
+        operations.stop_two_factor(user=target, by=request.user)
+        return detail, f"Đã tắt xác thực hai bước của {target.username}."
+
+    context = {
+        "nav": "account",
+        "title": f"Tắt xác thực hai bước của {target}",
+        "intro": "Dùng khi người dùng mất điện thoại. Từ lần đăng nhập sau, họ chỉ cần mật khẩu "
+        "(và phải bật lại nếu vai trò của họ bắt buộc).",
+        "crumbs": [(reverse("accounts:users"), "Người dùng"), (detail, str(target))],
+        "cancel_url": detail,
+        "button": "Tắt xác thực hai bước",
+        "button_style": "danger",
+    }
+    return form_page(request, form, "form_page.html", context, action)
