@@ -13,6 +13,7 @@ one is refused; nothing else here knows about the API.
 """
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 
 from axes.backends import AxesStandaloneBackend
@@ -51,9 +52,19 @@ def client_address(request: HttpRequest) -> str | None:
     if hops > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= hops:
+        if len(forwarded) >= hops and _is_address(forwarded[-hops]):
             return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR")
+    address = request.META.get("REMOTE_ADDR")
+    # The address column is typed (inet in PostgreSQL): never hand it something else.
+    return address if address and _is_address(address) else None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def message() -> str:

@@ -139,6 +139,15 @@ class ClientAddressTests(ChiboTestCase):
         self.assertEqual(lockout.client_address(request), "203.0.113.5")
         self.assertEqual(lockout.client_address(self.request()), "127.0.0.1")
 
+    @override_settings(CHIBO_PROXY_COUNT=1)
+    def test_a_forwarded_value_that_is_no_address_is_ignored(self):
+        self.assertEqual(lockout.client_address(self.request("unknown")), "127.0.0.1")
+        response = self.client.post(
+            LOGIN, {"username": "viewer", "password": "x"}, HTTP_X_FORWARDED_FOR="'; DROP"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(AccessAttempt.objects.get().ip_address, "127.0.0.1")
+
 
 class LockoutPageTests(ChiboTestCase):
     url = reverse("accounts:lockouts")
