@@ -86,6 +86,11 @@ def locked_response(request: HttpRequest, original_response=None, credentials=No
     return response
 
 
+def is_locked(request: HttpRequest, username: str) -> bool:
+    """Whether ``username`` is locked from this address (for steps after the password)."""
+    return AxesProxyHandler.is_locked(request, {"username": username})
+
+
 def token_locked(request: HttpRequest) -> bool:
     """Whether bearer tokens from this address are locked; a locked request is flagged so
     the middleware answers 429 whatever the token."""

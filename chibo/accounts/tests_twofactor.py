@@ -171,6 +171,16 @@ class RequiredTests(TwoFactorTestCase):
         response = self.client.post(verify, {"code": code(device), "next": "/orgs/"})
         self.assertRedirects(response, "/orgs/")
 
+    def test_codes_tried_on_the_verify_page_count_towards_the_lock(self):
+        device = self.turn_on(self.secretary)
+        self.login(self.secretary)
+        verify = reverse("accounts:two_factor_verify")
+        for _ in range(4):
+            self.assertEqual(self.client.post(verify, {"code": wrong(device)}).status_code, 400)
+        self.assertEqual(self.client.post(verify, {"code": wrong(device)}).status_code, 429)
+        self.assertEqual(self.client.post(verify, {"code": code(device)}).status_code, 429)
+        self.assertNotIn(DEVICE_ID_SESSION_KEY, self.client.session)
+
     def test_required_cannot_be_turned_off(self):
         device = self.turn_on(self.secretary)
         client = Client()

@@ -409,6 +409,9 @@ def two_factor_verify(request):
     device = twofactor.device_of(request.user)
     if device is None:
         return redirect("accounts:two_factor")
+    if request.method == "POST" and lockout.is_locked(request, request.user.get_username()):
+        # The lock holds here too, or a session could try codes without end.
+        return lockout.locked_response(request)
     form = forms.CodeForm(posted(request), device=device)
     if request.method == "POST":
         if form.is_valid():
