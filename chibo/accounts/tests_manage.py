@@ -121,6 +121,8 @@ class UserPagesMatrixTests(ChiboTestCase):
         self.login(self.board)
         page = self.client.get(reverse("accounts:users"), {"q": "secre"})
         self.assertEqual([u.username for u, _ in page.context["rows"]], ["secretary"])
+        odd = self.client.get(reverse("accounts:users"), {"q": "se\x00cre", "page": "x"})
+        self.assertEqual([u.username for u, _ in odd.context["rows"]], ["secretary"])
 
     def test_profile_links(self):
         self.login(self.board)
