@@ -3,6 +3,7 @@
 Every variable goes through a small typed helper that fails loudly on a bad value.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -81,6 +82,9 @@ INSTALLED_APPS = [
     "chibo.reports",
     "chibo.api",
     "chibo.demo",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -94,10 +98,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "chibo.api.transport.TransportMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Optional TOTP second step (chibo.accounts.twofactor); required with CHIBO_REQUIRE_2FA=1.
+    "django_otp.middleware.OTPMiddleware",
+    "chibo.accounts.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login or token into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"
@@ -150,9 +159,37 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Login protection (issue 10, django-axes): after CHIBO_LOGIN_FAILURES failed attempts for one
+# account from one address, that pair is locked for CHIBO_LOCKOUT_MINUTES; bad API tokens lock
+# the address (chibo.accounts.lockout). The first backend only refuses locked-out pairs.
+AUTHENTICATION_BACKENDS = [
+    "chibo.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+CHIBO_LOGIN_FAILURES = env_int("CHIBO_LOGIN_FAILURES", 5)
+CHIBO_LOCKOUT_MINUTES = env_int("CHIBO_LOCKOUT_MINUTES", 15)
+# Proxies in front of chibo that append to X-Forwarded-For (1 behind nginx); 0 trusts only
+# the socket address, so a client cannot pick its own address to dodge the lock.
+CHIBO_PROXY_COUNT = env_int("CHIBO_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = CHIBO_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=CHIBO_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure while locked does not restart the clock: the lock lasts exactly the minutes set.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "chibo.accounts.lockout.locked_response"
+AXES_CLIENT_IP_CALLABLE = "chibo.accounts.lockout.client_address"
+AXES_VERBOSE = False
+# Two-step login (TOTP): optional; 1 makes it required for superusers and every role that
+# can write (chibo.accounts.twofactor).
+CHIBO_REQUIRE_2FA = env_bool("CHIBO_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "chibo"
+# A password-reset link shown to a board user (no mail server) works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("CHIBO_RESET_LINK_HOURS", 72) * 3600
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "chibo.accounts.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -17,6 +17,7 @@ import enum
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,12 +30,15 @@ class Capability(enum.Enum):
     VIEW = "view"
     WRITE = "write"
     MANAGE_STRUCTURE = "manage_structure"
+    MANAGE_USERS = "manage_users"
 
     def allowed_for(self, role: Role) -> bool:
         if self is Capability.VIEW:
             return True
         if self is Capability.WRITE:
             return role.can_write
+        if self is Capability.MANAGE_USERS:
+            return role.can_manage_users
         return role.can_manage_structure
 
 
@@ -318,3 +322,77 @@ def visible_ids(user, org_ids, on: dt.date, capability: Capability = Capability.
         for org_id, (first, end) in _lifetimes(org_ids).items()
         if scope(user, _within(on, first, end)).allows(org_id, capability)
     }
+
+
+# Accounts (issue 10). A user who may manage users (admin, board) sees the users holding a
+# grant on an organization in that scope, and grants, ends and resets only what they hold
+# themselves: a role may be granted on an organization when every capability of the role is
+# the actor's there, so a board never hands out the admin role nor reaches outside its tree.
+# Superusers and staff accounts are the superuser's alone.
+
+
+def managed_users(user, on: dt.date):
+    """Users the user may see in account management; 403 for a role that may not manage."""
+    from chibo.accounts.models import User
+
+    user_scope = require_any(user, on, Capability.MANAGE_USERS)
+    if user_scope.everything:
+        return User.objects.all()
+    grants = user_scope.filter(Grant.objects.all(), Capability.MANAGE_USERS, "organization_id")
+    return User.objects.filter(pk__in=grants.values("user_id"), is_superuser=False, is_staff=False)
+
+
+def get_managed_user(user, pk: int, on: dt.date):
+    """The user if shown in account management; 404 outside scope, 403 without the right."""
+    found = managed_users(user, on).filter(pk=pk).first()
+    if found is None:
+        raise Http404("Không tìm thấy người dùng.")
+    return found
+
+
+def may_grant(user, role: Role, org: Organization, on: dt.date) -> bool:
+    """Whether the user may give (or end) ``role`` on ``org``: no capability beyond theirs."""
+    if not can(user, org, on, Capability.MANAGE_USERS):
+        return False
+    return all(can(user, org, on, c) for c in Capability if c.allowed_for(role))
+
+
+def manage_until(user, org: Organization, on: dt.date) -> dt.date | None:
+    """The first day on which the user's own right to manage users on ``org`` ends (``None``
+    while it is open-ended): a grant they give may not outlast it."""
+    if user.is_superuser:
+        return None
+    ends = []
+    day = org.nearest_day(on)
+    for grant in active_grants(user):
+        if not grant.role_enum.can_manage_users:
+            continue
+        subtree = Organization.objects.subtree_ids(
+            frozenset([grant.organization_id]), day, with_predecessors=True
+        )
+        if org.pk in subtree:
+            if grant.valid_to is None:
+                return None
+            ends.append(grant.valid_to)
+    return max(ends) if ends else on
+
+
+def may_manage_account(user, target, on: dt.date) -> bool:
+    """May reset ``target``'s password: someone else, every grant of whom still in force
+    (today or later) is one the user could have given. Staff and superusers: superuser only."""
+    if user.is_superuser:
+        return True
+    if target.pk == user.pk or target.is_superuser or target.is_staff:
+        return False
+    grants = list(
+        target.grants.filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=on)
+        ).select_related("organization")
+    )
+    return bool(grants) and all(may_grant(user, g.role_enum, g.organization, on) for g in grants)
+
+
+def require_superuser(user) -> None:
+    """Pages of the whole installation (login failures and unlocking): superuser only."""
+    if not (user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Chỉ quản trị toàn hệ thống được xem trang này.")

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from chibo.accounts.forms import AdminLoginForm
 from chibo.accounts.models import ApiToken, Grant, User
+
+# The admin's login asks for the two-step code too, else it would be a way around it.
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "accounts/admin_login.html"
 
 
 class GrantInline(admin.TabularInline):

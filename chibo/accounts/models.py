@@ -47,6 +47,11 @@ class Role(models.TextChoices):
         """Reorganizations (create, rename, move, merge, split, dissolve) — design §1."""
         return self == Role.ADMIN
 
+    @property
+    def can_manage_users(self) -> bool:
+        """Create users and grant roles under the grant (issue 10): the admin and the board."""
+        return self in (Role.ADMIN, Role.BOARD)
+
 
 class Grant(Validity):
     user = models.ForeignKey(

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from chibo.accounts import lockout
 from chibo.accounts.models import ApiToken, User
 from chibo.api.transport import BodyRefused, JsonParser
 from chibo.lib import csrf
@@ -66,8 +67,11 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, key.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
+        if lockout.token_locked(request):  # issue 10: answered 429 by the lockout middleware
+            raise Unauthenticated(BAD_TOKEN, 'Bearer error="invalid_token"')
         found = ApiToken.objects.for_key(token).first() if token else None
         if found is None:
+            lockout.token_failed(request)
             raise Unauthenticated(BAD_TOKEN, 'Bearer error="invalid_token"')
         found.record_use(timezone.now())
         request.user = found.user
