@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates
-from chibo.lib.forms import DateField, Form, TextField, WarningsForm
+from chibo.lib.forms import Caution, DateField, Form, TextField, WarningsForm
 from chibo.members.models import (
     EndReason,
     Gender,
     MembershipKind,
+    Person,
     PolicePosition,
     Rank,
     Role,
@@ -32,6 +33,21 @@ def not_future(field: str):
 
 def PastDate(label: str, **kwargs) -> DateField:
     return DateField(label=label, validators=[not_future(label)], **kwargs)
+
+
+MIN_AGE, MAX_AGE = 16, 100  # nobody younger or older is on a police cell's records
+
+
+def check_birth_date(value: dt.date, today: dt.date) -> None:
+    """A birth date making the person 16 to 100 years old on ``today``, the day of entry:
+    anything else (01/01/0001, this year) is a typing slip."""
+    age = vndates.age_on(value, today)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise ValidationError(
+            f"Ngày sinh này cho tuổi {age} vào ngày nhập; người được ghi phải từ {MIN_AGE} "
+            f"đến {MAX_AGE} tuổi. Hãy kiểm tra lại ngày sinh.",
+            code="age_out_of_range",
+        )
 
 
 class PersonForm(WarningsForm):
@@ -59,6 +75,14 @@ class PersonForm(WarningsForm):
         value = self.cleaned_data["cccd"]
         return cccd_lib.normalize(value) if value else ""
 
+    def clean_birth_date(self) -> dt.date | None:
+        value = self.cleaned_data["birth_date"]
+        # An edit that leaves a stored birth date as it was is not re-judged: the person
+        # may have passed 100 since they were entered.
+        if value is not None and "birth_date" in self.changed_data:
+            check_birth_date(value, timezone.localdate())
+        return value
+
     def person_data(self):
         """The cleaned fields as the operations take them."""
         from chibo.members.operations import PersonData
@@ -82,6 +106,27 @@ class PersonForm(WarningsForm):
         return cccd_lib.warnings(
             data["cccd"], gender=data["gender"], birth_date=data.get("birth_date")
         )
+
+
+def same_person(data: dict) -> Caution | None:
+    """A person already recorded with the same full name and birth date: most likely the
+    same person entered twice (a double click, a retried request). Only a warning, since
+    namesakes born the same day exist; the CCCD, when given, is unique in the database."""
+    if not data.get("birth_date"):
+        return None
+    twins = Person.objects.filter(
+        ho=data.get("ho") or "",
+        ten_dem=data.get("ten_dem") or "",
+        ten=data["ten"],
+        birth_date=data["birth_date"],
+    )
+    if not twins.exists():
+        return None
+    return Caution(
+        "person_duplicate",
+        "Đã có người cùng họ tên và ngày sinh trong hệ thống; có thể hồ sơ này đã được nhập. "
+        "Hãy tìm trong danh sách trước khi thêm.",
+    )
 
 
 class NewPersonForm(PersonForm):
@@ -109,6 +154,10 @@ class NewPersonForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["registered_by"].set_versions(versions)
         self.fields["police_cell"].set_versions(cells, "— Không phải cán bộ Công an chính quy —")
+
+    def find_warnings(self, data) -> list[str]:
+        twin = same_person(data)
+        return [*super().find_warnings(data), *([twin] if twin else [])]
 
     def police(self):
         """The police post to record with the person, if any."""
