@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -109,12 +109,25 @@ def raise_recommendation(
         addressed_to=addressed_to,
         category=category,
         text=text,
+        text_key=vntext.same_text_key(text),
         raised_on=raised_on,
         due_on=due_on,
         created_by=by,
     )
     recommendation.full_clean(exclude=["created_by", "answered_by", "conference"])
-    recommendation.save()
+    duplicate = ValidationError({"text": "Chi bộ đã gửi kiến nghị này trong hội nghị."})
+    if (
+        conference is not None
+        and Recommendation.objects.filter(
+            conference=conference, raised_by=raised_by, text_key=recommendation.text_key
+        ).exists()
+    ):
+        raise duplicate
+    try:
+        with transaction.atomic():
+            recommendation.save()
+    except IntegrityError:
+        raise duplicate from None  # the same text sent twice at the same moment
     return recommendation
 
 
