@@ -21,7 +21,7 @@ from chibo.briefings.models import (
     ReportStage,
 )
 from chibo.documents import numbering
-from chibo.lib import vntext
+from chibo.lib import vndates, vntext
 from chibo.orgs.models import Kind, Organization
 
 TEXTS = ("attendees", "agenda", "reporter", "assessment", "recipients", "chair_title")
@@ -40,6 +40,12 @@ def create_conference(
     by,
     **texts: str,
 ) -> Conference:
+    horizon = vndates.add_months(timezone.localdate(), 12)
+    if date > horizon:
+        # Like a cell meeting (R-MTG-04), a conference is planned at most a year ahead.
+        raise ValidationError(
+            {"date": f"Chỉ lên lịch hội nghị trước tối đa một năm (đến ngày {horizon:%d/%m/%Y})."}
+        )
     if host.version_on(date) is None:
         raise ValidationError({"date": f"Cấp ủy không hoạt động vào ngày {date:%d/%m/%Y}."})
     if period_end < period_start:

@@ -15,9 +15,7 @@ def number_key(number: str) -> str:
     return "".join(vntext.nfc(number).casefold().split())
 
 
-def _same_number_in_force(
-    cell: Organization, number: str, on: dt.date
-) -> WorkingRegulation | None:
+def _same_number_in_force(cell: Organization, number: str, on: dt.date) -> WorkingRegulation | None:
     key = number_key(number)
     for regulation in WorkingRegulation.objects.in_force_on(on).filter(cell=cell):
         if number_key(regulation.number) == key:
