@@ -5,7 +5,9 @@ import datetime as dt
 import json
 import unicodedata
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
 from django.urls import reverse
 
 from chibo.briefings import operations as ops
@@ -98,3 +100,46 @@ class DuplicateRecommendationTests(ConferenceTestCase):
             },
         )
         self.assertContains(response, "tối đa một năm", status_code=400)
+
+
+class TextKeyMigrationTests(TransactionTestCase):
+    """The migration that adds the key keeps recommendations already stored twice (they may
+    have answers) and gives the later ones a key of their own, so the constraint holds."""
+
+    before = [("briefings", "0002_assignment_closed_on_recommendation_answered_on")]
+    after = [("briefings", "0003_recommendation_text_key")]
+
+    def test_existing_duplicates_are_kept_and_keyed_apart(self):
+        executor = MigrationExecutor(connection)
+        executor.migrate(self.before)
+        apps = executor.loader.project_state(self.before).apps
+        Organization = apps.get_model("orgs", "Organization")
+        Conference = apps.get_model("briefings", "Conference")
+        Recommendation = apps.get_model("briefings", "Recommendation")
+        host, cell = Organization.objects.create(), Organization.objects.create()
+        conference = Conference.objects.create(
+            host=host,
+            title="HN",
+            date=D(2023, 5, 24),
+            period_start=D(2023, 1, 1),
+            period_end=D(2023, 5, 23),
+        )
+        common = {
+            "raised_by": cell,
+            "addressed_to": host,
+            "category": "policy",
+            "raised_on": D(2023, 5, 24),
+        }
+        first = Recommendation.objects.create(conference=conference, text="Xin xe", **common)
+        second = Recommendation.objects.create(conference=conference, text="xin  XE", **common)
+        loose = Recommendation.objects.create(conference=None, text="Xin xe", **common)
+        executor = MigrationExecutor(connection)
+        executor.migrate(self.after)
+        keys = dict(
+            executor.loader.project_state(self.after)
+            .apps.get_model("briefings", "Recommendation")
+            .objects.values_list("pk", "text_key")
+        )
+        self.assertEqual(keys[first.pk], vntext.same_text_key("Xin xe"))
+        self.assertEqual(keys[loose.pk], vntext.same_text_key("Xin xe"))
+        self.assertNotIn(keys[second.pk], {keys[first.pk], ""})
