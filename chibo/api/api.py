@@ -234,7 +234,10 @@ def http_error(request, exc):
         # ninja wraps every parser error in its own English 400; the cause says why.
         return api.create_response(request, exc.__cause__.body, status=exc.__cause__.status)
     if isinstance(exc, FormInvalid):
-        return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
+        body = {"detail": str(exc), "errors": exc.errors}
+        if exc.warnings:
+            body["warnings"] = exc.warnings  # what confirm_warnings would confirm
+        return api.create_response(request, body, status=400)
     # django-ninja's own texts are English; say it in Vietnamese by status.
     text = STATUS_TEXT.get(exc.status_code, "Yêu cầu không hợp lệ.")
     return _detail(request, text, exc.status_code)

@@ -155,6 +155,9 @@ class Recommendation(models.Model):
     )
     category = models.CharField("lĩnh vực", max_length=16, choices=Category.choices)
     text = models.TextField("nội dung")
+    # vntext.same_text_key(text): the same text from the same cell in the same conference is
+    # one recommendation, even sent twice (UniqueConstraint below).
+    text_key = models.CharField(max_length=64, editable=False, default="")
     raised_on = models.DateField("ngày kiến nghị")
     due_on = models.DateField("hạn trả lời", null=True, blank=True)
     status = models.CharField(
@@ -175,6 +178,13 @@ class Recommendation(models.Model):
         verbose_name_plural = "kiến nghị, đề xuất"
         ordering = ["raised_on", "pk"]
         indexes = [models.Index(fields=["addressed_to", "status"], name="rec_addressed")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "raised_by", "text_key"],
+                name="recommendation_once_per_conference",
+                violation_error_message="Chi bộ đã gửi kiến nghị này trong hội nghị.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Kiến nghị #{self.pk}"

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from chibo.briefings.models import (
     ReportStage,
 )
 from chibo.documents import numbering
-from chibo.lib import vntext
+from chibo.lib import vndates, vntext
 from chibo.orgs.models import Kind, Organization
 
 TEXTS = ("attendees", "agenda", "reporter", "assessment", "recipients", "chair_title")
@@ -40,6 +40,12 @@ def create_conference(
     by,
     **texts: str,
 ) -> Conference:
+    horizon = vndates.add_months(timezone.localdate(), 12)
+    if date > horizon:
+        # Like a cell meeting (R-MTG-04), a conference is planned at most a year ahead.
+        raise ValidationError(
+            {"date": f"Chỉ lên lịch hội nghị trước tối đa một năm (đến ngày {horizon:%d/%m/%Y})."}
+        )
     if host.version_on(date) is None:
         raise ValidationError({"date": f"Cấp ủy không hoạt động vào ngày {date:%d/%m/%Y}."})
     if period_end < period_start:
@@ -109,12 +115,25 @@ def raise_recommendation(
         addressed_to=addressed_to,
         category=category,
         text=text,
+        text_key=vntext.same_text_key(text),
         raised_on=raised_on,
         due_on=due_on,
         created_by=by,
     )
     recommendation.full_clean(exclude=["created_by", "answered_by", "conference"])
-    recommendation.save()
+    duplicate = ValidationError({"text": "Chi bộ đã gửi kiến nghị này trong hội nghị."})
+    if (
+        conference is not None
+        and Recommendation.objects.filter(
+            conference=conference, raised_by=raised_by, text_key=recommendation.text_key
+        ).exists()
+    ):
+        raise duplicate
+    try:
+        with transaction.atomic():
+            recommendation.save()
+    except IntegrityError:
+        raise duplicate from None  # the same text sent twice at the same moment
     return recommendation
 
 

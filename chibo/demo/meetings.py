@@ -12,7 +12,7 @@ from chibo.lib.validity import valid_on
 from chibo.meetings import operations as ops
 from chibo.meetings import quality
 from chibo.meetings.models import Kind, Presence, Side, rubric_for
-from chibo.members.models import Position, Role
+from chibo.members.models import Person, Position, Role, official_on
 from chibo.orgs.models import Kind as OrgKind
 from chibo.orgs.models import OrgVersion
 
@@ -116,7 +116,9 @@ def _hold(
             marks[membership.person_id] = (Presence.LATE, "")
         else:
             marks[membership.person_id] = (Presence.PRESENT, "")
-    officials = quality.official_count(meeting)
+    # Every official member present votes for (R-MTG-09: no more votes than them).
+    attended = [pid for pid, (status, _) in marks.items() if Presence(status).attended]
+    officials = Person.objects.filter(official_on(day), pk__in=attended).count()
     start = dt.time(14, 0)
     end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=minutes)).time()
     ops.hold(

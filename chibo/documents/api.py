@@ -27,8 +27,16 @@ class RegulationOut(Schema):
     title: str
     issued_on: dt.date
     replaced_by: int | None
+    replaces: int | None
     in_force: bool
     has_file: bool
+
+
+def _replaced(regulation: WorkingRegulation) -> int | None:
+    try:
+        return regulation.replaces.pk  # the reverse side, selected with the row
+    except WorkingRegulation.DoesNotExist:
+        return None
 
 
 def _out(regulation: WorkingRegulation, book: NameBook, on: dt.date, in_force: bool):
@@ -40,6 +48,7 @@ def _out(regulation: WorkingRegulation, book: NameBook, on: dt.date, in_force: b
         title=regulation.title,
         issued_on=regulation.issued_on,
         replaced_by=regulation.replaced_by_id,
+        replaces=_replaced(regulation),
         in_force=in_force,
         has_file=bool(regulation.file),
     )
@@ -49,8 +58,10 @@ def _out(regulation: WorkingRegulation, book: NameBook, on: dt.date, in_force: b
 def list_regulations(request: HttpRequest, as_of: str = "", in_force: bool = False):
     on = params.as_of({"as_of": as_of})
     ids = [c.organization_id for c in cells_in(access.scope(request.user, on), on)]
-    rows = WorkingRegulation.objects.filter(cell_id__in=ids, issued_on__lte=on).order_by(
-        "cell_id", "issued_on"
+    rows = (
+        WorkingRegulation.objects.filter(cell_id__in=ids, issued_on__lte=on)
+        .select_related("replaces")
+        .order_by("cell_id", "issued_on")
     )
     active = set(rows.filter(in_force_on(on)).values_list("pk", flat=True))
     book = NameBook(set(ids))

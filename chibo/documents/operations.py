@@ -10,6 +10,19 @@ from chibo.lib import vntext
 from chibo.orgs.models import Kind, Organization
 
 
+def number_key(number: str) -> str:
+    """The number as compared: case, spaces and Unicode form aside ("01-QC/CB" = "01 - qc/cb")."""
+    return "".join(vntext.nfc(number).casefold().split())
+
+
+def _same_number_in_force(cell: Organization, number: str, on: dt.date) -> WorkingRegulation | None:
+    key = number_key(number)
+    for regulation in WorkingRegulation.objects.in_force_on(on).filter(cell=cell):
+        if number_key(regulation.number) == key:
+            return regulation
+    return None
+
+
 @transaction.atomic
 def add_regulation(
     *,
@@ -21,7 +34,9 @@ def add_regulation(
     file=None,
     by,
 ) -> WorkingRegulation:
-    """Issue a regulation; ``replaces`` is the one it supersedes from ``issued_on``."""
+    """Issue a regulation; ``replaces`` is the one it supersedes from ``issued_on``, when it
+    stops being in force. A number in force in the cell on that day can be issued again
+    only as the replacement of the regulation bearing it."""
     version = cell.version_on(issued_on)
     if version is None or not Kind(version.kind).is_cell:
         raise ValidationError(
@@ -30,6 +45,17 @@ def add_regulation(
     number, title = vntext.nfc(number), vntext.nfc(title)
     if not number or not title:
         raise ValidationError("Hãy ghi số, ký hiệu và trích yếu.")
+    # Serialise issues in one cell, so two at once cannot both find the number free.
+    Organization.objects.select_for_update().filter(pk=cell.pk).first()
+    same = _same_number_in_force(cell, number, issued_on)
+    if same is not None and (replaces is None or replaces.pk != same.pk):
+        raise ValidationError(
+            {
+                "replaces": f"Quy chế số {same.number} (ban hành ngày "
+                f"{same.issued_on:%d/%m/%Y}) đang có hiệu lực ở chi bộ; quy chế mới cùng số "
+                "phải ghi là thay thế quy chế đó."
+            }
+        )
     if replaces is not None:
         if replaces.cell_id != cell.pk:
             raise ValidationError({"replaces": "Quy chế bị thay thế phải của cùng chi bộ."})

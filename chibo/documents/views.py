@@ -25,7 +25,7 @@ def regulation_list(request):
     )
     regulations = WorkingRegulation.objects.filter(
         cell_id__in=ids, issued_on__lte=on
-    ).select_related("replaced_by")
+    ).select_related("replaced_by", "replaces")
     names = {c.organization_id: c.name for c in cells}
     covered = {r.cell_id for r in regulations if r.pk in in_force}
     rows = sorted(

@@ -6,11 +6,13 @@ from ninja.errors import HttpError
 
 
 class FormInvalid(HttpError):
-    """400 with the form's Vietnamese messages per field."""
+    """400 with the form's Vietnamese messages per field, and the warnings to confirm
+    (``[{"code", "message"}]``) when the form has any."""
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]], warnings: list[dict[str, str]] | None = None):
         super().__init__(400, "Dữ liệu không hợp lệ.")
         self.errors = errors
+        self.warnings = warnings or []
 
 
 def errors_of(form) -> dict[str, list[str]]:
@@ -37,10 +39,16 @@ def payload_data(payload) -> dict:
     return data
 
 
+def warnings_of(form) -> list[dict[str, str]]:
+    """The warnings a ``WarningsForm`` found (R-MEM-01, CCCD checks), as code and text."""
+    listing = getattr(form, "warning_list", None)
+    return listing() if listing is not None else []
+
+
 def bind(form) -> dict:
     """The cleaned data, or ``FormInvalid``."""
     if not form.is_valid():
-        raise FormInvalid(errors_of(form))
+        raise FormInvalid(errors_of(form), warnings_of(form))
     return form.cleaned_data
 
 

@@ -13,6 +13,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
+from chibo.lib.forms import Caution
+
 MESSAGE_INVALID = "Số CCCD phải gồm đúng 12 chữ số."
 
 # Province codes of the place of birth registration, Thông tư 07/2016/TT-BCA, Appendix 1:
@@ -114,8 +116,10 @@ def normalize(value: str) -> str:
     return "".join(digits)
 
 
-def warnings(cccd: str, *, gender: str, birth_date: dt.date | None) -> list[str]:
+def warnings(cccd: str, *, gender: str, birth_date: dt.date | None) -> list[Caution]:
     """Vietnamese warnings where the number disagrees with the record; ``[]`` when it agrees.
+    Each is a ``Caution`` (a ``str``) with a code: ``cccd_province``, ``cccd_gender``,
+    ``cccd_birth_year``.
 
     These are warnings, not errors: the number may be right and the record wrong. Checked:
     the province code (digits 1–3) is in ``PROVINCE_CODES``; the gender of digit 4 matches
@@ -128,24 +132,33 @@ def warnings(cccd: str, *, gender: str, birth_date: dt.date | None) -> list[str]
     if gender not in ("M", "F", ""):
         raise ValueError(f"gender must be 'M', 'F' or '', got {gender!r}")
     number = normalize(cccd)
-    found: list[str] = []
+    found: list[Caution] = []
     if number[:3] not in PROVINCE_CODES:
         found.append(
-            "Ba chữ số đầu của số CCCD không phải là mã tỉnh, thành phố nơi đăng ký khai sinh "
-            "trong danh mục của Bộ Công an; hãy kiểm tra lại số CCCD (trừ khi công dân đăng "
-            "ký khai sinh ở nước ngoài)."
+            Caution(
+                "cccd_province",
+                "Ba chữ số đầu của số CCCD không phải là mã tỉnh, thành phố nơi đăng ký khai sinh "
+                "trong danh mục của Bộ Công an; hãy kiểm tra lại số CCCD (trừ khi công dân đăng "
+                "ký khai sinh ở nước ngoài).",
+            )
         )
     code = int(number[3])
     encoded_gender = "M" if code % 2 == 0 else "F"
     if gender and encoded_gender != gender:
         found.append(
-            f"Chữ số thứ 4 của số CCCD ứng với giới tính {_GENDER_LABELS[encoded_gender]}, "
-            f"nhưng hồ sơ ghi giới tính {_GENDER_LABELS[gender]}."
+            Caution(
+                "cccd_gender",
+                f"Chữ số thứ 4 của số CCCD ứng với giới tính {_GENDER_LABELS[encoded_gender]}, "
+                f"nhưng hồ sơ ghi giới tính {_GENDER_LABELS[gender]}.",
+            )
         )
     encoded_year = 1900 + 100 * (code // 2) + int(number[4:6])
     if birth_date is not None and encoded_year != birth_date.year:
         found.append(
-            "Năm sinh ghi trong số CCCD (chữ số thứ 4 đến thứ 6) khác năm sinh "
-            f"{birth_date.year} trong hồ sơ; hãy kiểm tra lại số CCCD hoặc ngày sinh."
+            Caution(
+                "cccd_birth_year",
+                "Năm sinh ghi trong số CCCD (chữ số thứ 4 đến thứ 6) khác năm sinh "
+                f"{birth_date.year} trong hồ sơ; hãy kiểm tra lại số CCCD hoặc ngày sinh.",
+            )
         )
     return found

@@ -4,6 +4,7 @@ Python's ``sorted()`` and pyuca order Vietnamese wrongly (stack.md), so the coll
 comes from ICU's CLDR "vi" rules: ă, â after a; đ after d; tones secondary.
 """
 
+import hashlib
 import re
 import unicodedata
 from functools import cache
@@ -38,6 +39,14 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(text).casefold())
     kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return kept.replace("đ", "d")
+
+
+def same_text_key(text: str) -> str:
+    """A fixed-length key equal for texts that differ only in Unicode form, case and runs of
+    white space: what makes "the same text sent twice" a natural duplicate the database can
+    refuse. Tones are kept: "Hòa" and "Hoa" are different words."""
+    folded = unicodedata.normalize("NFC", nfc(text).casefold())
+    return hashlib.sha256(folded.encode()).hexdigest()
 
 
 def strip_tones(text: str) -> str:

@@ -39,6 +39,8 @@ class MeetingOut(Schema):
     cell: int
     kind: str
     stage: str
+    makeup: bool
+    makeup_reason: str
     planned_date: dt.date
     date: dt.date | None
     duration_minutes: int | None
@@ -56,6 +58,8 @@ def _out(meeting: Meeting) -> MeetingOut:
         cell=meeting.cell_id,
         kind=meeting.kind,
         stage=meeting.stage,
+        makeup=meeting.makeup,
+        makeup_reason=meeting.makeup_reason,
         planned_date=meeting.planned_date,
         date=meeting.date,
         duration_minutes=meeting.duration_minutes,
@@ -136,6 +140,8 @@ class PlanIn(Schema):
     planned_time: str | None = None
     place: str | None = None
     topic: str | None = None
+    makeup: bool | None = None
+    makeup_reason: str | None = None
     agenda_political: str | None = None
     agenda_tasks: str | None = None
     agenda_party: str | None = None
@@ -161,6 +167,8 @@ def plan_meeting(request: HttpRequest, body: PlanIn):
             kind=data["kind"],
             planned_date=data["planned_date"],
             planned_time=data["planned_time"],
+            makeup=data["makeup"],
+            makeup_reason=data["makeup_reason"],
             by=request.user,
             **texts,
         )

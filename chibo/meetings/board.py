@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from chibo.lib import vntext
-from chibo.meetings.models import Evaluation, Kind, Meeting, Presence, Side, Stage
+from chibo.meetings.models import Evaluation, Meeting, Presence, Side, Stage
 from chibo.orgs.models import Kind as OrgKind
 from chibo.orgs.models import OrgVersion
 
@@ -53,7 +53,7 @@ class Slot:
 
     @property
     def main(self) -> Meeting | None:
-        regular = [m for m in self.meetings if Kind(m.kind).counts_as_regular]
+        regular = [m for m in self.meetings if m.is_main_regular]
         return (regular or self.meetings or [None])[0]
 
     @property
@@ -139,7 +139,8 @@ def build(
 def _state(slot: Slot, month: Month, today: dt.date) -> str:
     if not slot.exists:
         return "none"
-    regular = [m for m in slot.meetings if Kind(m.kind).counts_as_regular]
+    # A make-up (R-MTG-01) is extra: it does not stand in for the month's own meeting.
+    regular = [m for m in slot.meetings if m.is_main_regular]
     held = [m for m in regular if m.stage != Stage.PLANNED]
     if held:
         return "late" if any(m.is_late for m in held) else "held"

@@ -17,13 +17,36 @@ class TimeField(forms.TimeField):
         self.widget.attrs.update({"placeholder": "hh:mm", "inputmode": "numeric"})
 
 
-class PlanForm(Form):
+MAKEUP_HELP = (
+    "Chỉ khi tháng này đã có buổi sinh hoạt thường kỳ: buổi này là sinh hoạt bù (R-MTG-01)."
+)
+
+
+def makeup_fields() -> dict:
+    return {
+        "makeup": forms.BooleanField(label="Sinh hoạt bù", required=False, help_text=MAKEUP_HELP),
+        "makeup_reason": TextField(label="Lý do sinh hoạt bù", max_length=200, required=False),
+    }
+
+
+class MakeupMixin:
+    """The make-up mark and its reason (R-MTG-01), shared by the plan and the record."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("makeup") and not data.get("makeup_reason"):
+            self.add_error("makeup_reason", "Sinh hoạt bù phải ghi lý do (R-MTG-01).")
+        return data
+
+
+class PlanForm(MakeupMixin, Form):
     cell = forms.TypedChoiceField(label="Chi bộ", coerce=int)
     kind = forms.ChoiceField(label="Loại sinh hoạt", choices=Kind.choices)
     planned_date = DateField(label="Ngày dự kiến")
     planned_time = TimeField(label="Giờ dự kiến", required=False, help_text=TIME_HELP)
     place = TextField(label="Địa điểm", max_length=200, required=False)
     topic = TextField(label="Chuyên đề", max_length=300, required=False)
+    makeup, makeup_reason = makeup_fields().values()
     agenda_political = TextField(
         label="Nội dung: công tác chính trị, tư tưởng",
         required=False,
@@ -51,7 +74,7 @@ class PlanForm(Form):
         self.fields["cell"].choices = [(v.organization_id, v.name) for v in cells]
 
 
-class HoldForm(Form):
+class HoldForm(MakeupMixin, Form):
     kind = forms.ChoiceField(label="Loại sinh hoạt", choices=Kind.choices)
     date = DateField(label="Ngày họp")
     start_time = TimeField(label="Bắt đầu", help_text=TIME_HELP)
@@ -61,6 +84,7 @@ class HoldForm(Form):
     chair = forms.TypedChoiceField(label="Chủ trì", coerce=int)
     minute_taker = forms.TypedChoiceField(label="Thư ký (người ghi biên bản)", coerce=int)
     topic = TextField(label="Chuyên đề", max_length=300, required=False)
+    makeup, makeup_reason = makeup_fields().values()
     agenda_political = TextField(
         label="Công tác chính trị, tư tưởng",
         required=False,

@@ -52,6 +52,8 @@ def render(meeting: Meeting) -> bytes:
     add = document.paragraph
     when = partydoc.vn_long_date(meeting.date)
     add(f"Thời gian: bắt đầu lúc {_time(meeting.start_time)}, {when}.")
+    if meeting.makeup:
+        add(f"Sinh hoạt bù; lý do: {meeting.makeup_reason}.")
     add(f"Địa điểm: {meeting.place or '—'}{'' if meeting.in_person else ' (trực tuyến)'}.")
     add(f"Chủ trì: {_title(meeting.chair, meeting)}.")
     add(f"Thư ký: {_title(meeting.minute_taker, meeting)}.")

@@ -58,6 +58,12 @@ class Meeting(models.Model):
         "họp trực tiếp", default=True, help_text="Họp trực tuyến chỉ khi được thí điểm (R-ORG-10)."
     )
     topic = models.CharField("chuyên đề", max_length=300, blank=True, default="")
+    makeup = models.BooleanField(
+        "sinh hoạt bù",
+        default=False,
+        help_text="Buổi thường kỳ thêm trong một tháng đã có buổi thường kỳ (R-MTG-01).",
+    )
+    makeup_reason = models.CharField("lý do sinh hoạt bù", max_length=200, blank=True, default="")
     agenda_political = models.TextField(
         "công tác chính trị, tư tưởng", blank=True, default="", help_text="R-MTG-06 (a)."
     )
@@ -125,6 +131,20 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
                 violation_error_message="Giờ kết thúc phải sau giờ bắt đầu.",
             ),
+            models.CheckConstraint(
+                condition=Q(makeup=False, makeup_reason="")
+                | (Q(makeup=True) & ~Q(makeup_reason="")),
+                name="meeting_makeup_has_reason",
+                violation_error_message="Sinh hoạt bù phải ghi lý do (R-MTG-01).",
+            ),
+            # The same plan sent twice (a double click, a retried request) is one meeting.
+            models.UniqueConstraint(
+                fields=["cell", "kind", "planned_date"],
+                name="meeting_once_per_cell_kind_day",
+                violation_error_message=(
+                    "Chi bộ đã có buổi sinh hoạt cùng loại dự kiến vào ngày này."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,8 +168,33 @@ class Meeting(models.Model):
         return Kind(self.kind)
 
     @property
+    def is_main_regular(self) -> bool:
+        """The month's one regular meeting (R-MTG-01): of a regular kind and not a make-up."""
+        return Kind(self.kind).counts_as_regular and not self.makeup
+
+    @property
     def is_late(self) -> bool:
         return self.date is not None and self.date > self.planned_date
+
+
+def regular_in_month(cell_id: int, day: dt.date, *, exclude_pk: int | None = None):
+    """The cell's regular meetings, make-ups aside, whose day (held, else planned) falls in
+    the calendar month of ``day`` (R-MTG-01). There is no cancelled state: every meeting
+    recorded counts."""
+    first = day.replace(day=1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    return (
+        Meeting.objects.filter(
+            cell_id=cell_id,
+            kind__in=[k for k in Kind if k.counts_as_regular],
+            makeup=False,
+        )
+        .filter(
+            Q(date__gte=first, date__lt=after)
+            | Q(date__isnull=True, planned_date__gte=first, planned_date__lt=after)
+        )
+        .exclude(pk=exclude_pk)
+    )
 
 
 class Presence(models.TextChoices):

@@ -5,11 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chibo.documents import numbering
-from chibo.lib import vntext
+from chibo.lib import vndates, vntext
 from chibo.lib.validity import valid_on
 from chibo.lib.vndates import format_date
 from chibo.meetings import quality
@@ -24,6 +24,7 @@ from chibo.meetings.models import (
     Side,
     Stage,
     SuperiorAssignment,
+    regular_in_month,
     rubric_for,
 )
 from chibo.members.models import Person
@@ -50,6 +51,46 @@ def _cell_on(cell: Organization, on: dt.date, field: str) -> None:
         raise ValidationError({field: f"Chi bộ không hoạt động vào ngày {format_date(on)}."})
 
 
+def _lock_cell(cell: Organization) -> None:
+    """Serialise the writes that check the cell's month (R-MTG-01), so two requests at once
+    cannot both find the month empty (a row lock on PostgreSQL; SQLite writes one at a time)."""
+    Organization.objects.select_for_update().filter(pk=cell.pk).first()
+
+
+def _set_makeup(meeting: Meeting, makeup: bool, reason: str) -> None:
+    reason = vntext.nfc(reason)
+    if makeup and not reason:
+        raise ValidationError({"makeup_reason": "Sinh hoạt bù phải ghi lý do (R-MTG-01)."})
+    meeting.makeup, meeting.makeup_reason = makeup, reason if makeup else ""
+
+
+def _one_regular_a_month(meeting: Meeting, field: str) -> None:
+    """R-MTG-01: one regular meeting a month; another one is a make-up (bù) with a reason."""
+    if not meeting.is_main_regular:
+        return
+    other = regular_in_month(meeting.cell_id, meeting.day, exclude_pk=meeting.pk).first()
+    if other is not None:
+        state = "đã họp ngày" if other.date else "dự kiến ngày"
+        raise ValidationError(
+            {
+                field: f"Tháng {meeting.day:%m/%Y} chi bộ đã có buổi sinh hoạt thường kỳ "
+                f"({state} {format_date(other.day)}); mỗi tháng một buổi thường kỳ (R-MTG-01). "
+                "Nếu đây là buổi sinh hoạt bù, hãy đánh dấu “Sinh hoạt bù” và ghi lý do."
+            }
+        )
+
+
+def _save_new(meeting: Meeting) -> None:
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        # Lost a race with the same plan sent at the same moment (the unique constraint).
+        raise ValidationError(
+            "Chi bộ đã có buổi sinh hoạt cùng loại dự kiến vào ngày này."
+        ) from None
+
+
 @transaction.atomic
 def plan(
     *,
@@ -57,23 +98,37 @@ def plan(
     kind: str,
     planned_date: dt.date,
     planned_time: dt.time | None = None,
+    makeup: bool = False,
+    makeup_reason: str = "",
     by,
     **texts: str,
 ) -> Meeting:
-    """Lên kế hoạch (R-MTG-04): visible to members, the committee and the assigned superior."""
+    """Lên kế hoạch (R-MTG-04): visible to members, the committee and the assigned superior.
+    At most a year ahead; one regular meeting a month unless a make-up (R-MTG-01)."""
     if kind not in Kind.values:
         raise ValidationError({"kind": "Loại sinh hoạt không hợp lệ."})
+    horizon = vndates.add_months(timezone.localdate(), 12)
+    if planned_date > horizon:
+        raise ValidationError(
+            {
+                "planned_date": "Chỉ lên kế hoạch sinh hoạt trước tối đa một năm "
+                f"(đến ngày {format_date(horizon)})."
+            }
+        )
     _cell_on(cell, planned_date, "planned_date")
     if Kind(kind).counts_as_thematic and not vntext.nfc(texts.get("topic", "")):
         raise ValidationError({"topic": "Sinh hoạt chuyên đề phải ghi chuyên đề."})
     meeting = Meeting(
         cell=cell, kind=kind, planned_date=planned_date, planned_time=planned_time, created_by=by
     )
+    _set_makeup(meeting, makeup, makeup_reason)
     for name in TEXT_FIELDS:
         if name in texts:
             setattr(meeting, name, vntext.nfc(texts[name]))
+    _lock_cell(cell)
+    _one_regular_a_month(meeting, "planned_date")
     meeting.full_clean(exclude=["number"])
-    meeting.save()
+    _save_new(meeting)
     return meeting
 
 
@@ -108,6 +163,23 @@ class Record:
     votes_abstain: int | None = None
     superior_present: bool = False
     superior_person: Person | None = None
+    makeup: bool | None = None  # None: keep the mark given at planning (R-MTG-01)
+    makeup_reason: str = ""
+
+
+def _votes_fit_presence(meeting: Meeting) -> None:
+    """R-MTG-09: those in favour and those against are official members present; there
+    cannot be more of them than official members marked present (R-MEM-08: probationary
+    members do not vote). Checked once attendance is taken."""
+    cast = (meeting.votes_yes or 0) + (meeting.votes_no or 0)
+    present = quality.officials_present(meeting)
+    if present is not None and cast > present:
+        raise ValidationError(
+            {
+                "votes_yes": f"Số phiếu tán thành và không tán thành ({cast}) vượt số đảng viên "
+                f"chính thức có mặt ({present}) theo điểm danh (R-MTG-09, R-MEM-08)."
+            }
+        )
 
 
 @transaction.atomic
@@ -138,7 +210,13 @@ def hold(*, meeting: Meeting, record: Record, by, **texts: str) -> Meeting:
     if record.superior_person is not None and not record.superior_present:
         raise ValidationError({"superior_present": "Đã ghi người dự nhưng chưa đánh dấu có dự."})
     for name, value in record.__dict__.items():
-        setattr(meeting, name, value)
+        if name not in {"makeup", "makeup_reason"}:
+            setattr(meeting, name, value)
+    if record.makeup is not None:
+        _set_makeup(meeting, record.makeup, record.makeup_reason)
+    _lock_cell(meeting.cell)
+    _one_regular_a_month(meeting, "date")
+    _votes_fit_presence(meeting)
     for name in TEXT_FIELDS:
         if name in texts:
             setattr(meeting, name, vntext.nfc(texts[name]))
@@ -175,7 +253,15 @@ def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) 
             raise ValidationError({f"reason_{person_id}": "Vắng có lý do phải ghi lý do."})
         rows.append(Attendance(meeting=meeting, person_id=person_id, status=status, reason=reason))
     meeting.attendance.all().delete()
-    return Attendance.objects.bulk_create(rows)
+    created = Attendance.objects.bulk_create(rows)
+    try:
+        _votes_fit_presence(meeting)
+    except ValidationError as error:
+        # The transaction rolls back; the message belongs to the roll, not to a vote field.
+        raise ValidationError(
+            error.message_dict["votes_yes"][0] + " Hãy sửa điểm danh hoặc ghi lại biểu quyết."
+        ) from None
+    return created
 
 
 @transaction.atomic
@@ -188,6 +274,7 @@ def close(*, meeting: Meeting, by) -> Meeting:
         raise ValidationError("Biên bản phải có chủ trì và thư ký (R-MTG-11).")
     if not meeting.attendance.exists():
         raise ValidationError("Chưa điểm danh.")
+    _votes_fit_presence(meeting)
     meeting.number = numbering.allocate(meeting.cell, "BB", meeting.date)
     meeting.stage = Stage.CLOSED
     meeting.closed_at = timezone.now()

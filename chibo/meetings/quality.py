@@ -33,6 +33,19 @@ def official_count(meeting: Meeting) -> int:
     )
 
 
+def officials_present(meeting: Meeting) -> int | None:
+    """Official members marked present (or late) on the roll; ``None`` before attendance is
+    taken (R-MTG-09: only they can vote for or against)."""
+    rows = Attendance.objects.filter(meeting=meeting)
+    if not rows.exists():
+        return None
+    return (
+        rows.filter(status__in=[p for p in Presence if p.attended])
+        .filter(official_on(meeting.day, "person__party__"))
+        .count()
+    )
+
+
 @dataclass
 class Summary:
     total: int = 0

@@ -60,7 +60,7 @@ class MeetingTestCase(ChiboTestCase):
         )
         ops.assign_superior(cell=cls.cell_a, person=cls.deputy_chair, on=D(2020, 1, 1), by=None)
 
-    def meeting(self, day=None, kind=Kind.REGULAR, minutes=120, **marks):
+    def meeting(self, day=None, kind=Kind.REGULAR, minutes=120, makeup="", **marks):
         day = day or D(2023, 5, 5)
         meeting = ops.plan(
             cell=self.cell_a,
@@ -68,6 +68,8 @@ class MeetingTestCase(ChiboTestCase):
             planned_date=day,
             by=None,
             topic="Chuyên đề" if kind != Kind.REGULAR else "",
+            makeup=bool(makeup),
+            makeup_reason=makeup,
         )
         end = (dt.datetime.combine(day, T(14)) + dt.timedelta(minutes=minutes)).time()
         ops.hold(
@@ -148,7 +150,9 @@ class QualityRuleTests(MeetingTestCase):
 
     def test_r_mtg_03_combined_110_minutes_before_and_after_28_10_2025(self):
         before = self.meeting(day=D(2025, 10, 27), kind=Kind.COMBINED, minutes=110)
-        after = self.meeting(day=D(2025, 10, 28), kind=Kind.COMBINED, minutes=110)
+        after = self.meeting(
+            day=D(2025, 10, 28), kind=Kind.COMBINED, minutes=110, makeup="Thử khung mới"
+        )
         self.assertIn("12-HD/BTCTW", rubric_for(self.cell_a, before.date).name)
         self.assertIn("42-HD/BTCTW", rubric_for(self.cell_a, after.date).name)
         self.assertTrue(quality.duration_check(before, rubric_for(self.cell_a, before.date)).ok)
@@ -255,7 +259,7 @@ class MalformedInputTests(MeetingTestCase):
                     minute_taker=self.people[1],
                 ),
             )
-        meeting = self.meeting()
+        meeting = self.meeting(day=D(2023, 6, 5))
         with self.assertRaisesMessage(ValidationError, "chưa được điểm danh"):
             ops.take_attendance(
                 meeting=meeting, marks={self.people[0].pk: (Presence.PRESENT, "")}, by=None

@@ -221,6 +221,8 @@ def plan(request):
             kind=data["kind"],
             planned_date=data["planned_date"],
             planned_time=data["planned_time"],
+            makeup=data["makeup"],
+            makeup_reason=data["makeup_reason"],
             by=request.user,
             **texts,
         )
@@ -249,6 +251,8 @@ def hold(request, pk: int):
         "votes_yes": meeting.votes_yes,
         "votes_no": meeting.votes_no,
         "votes_abstain": meeting.votes_abstain,
+        "makeup": meeting.makeup,
+        "makeup_reason": meeting.makeup_reason,
         **{k: getattr(meeting, k) for k in operations.TEXT_FIELDS},
     }
     form = forms.HoldForm(posted(request), members=members, superiors=superiors, initial=initial)
@@ -270,6 +274,8 @@ def hold(request, pk: int):
             votes_abstain=data["votes_abstain"],
             superior_present=data["superior_present"],
             superior_person=people.get(data["superior_person"]),
+            makeup=data["makeup"],
+            makeup_reason=data["makeup_reason"],
         )
         if not access.can(request.user, meeting.cell, data["date"], Capability.WRITE):
             raise ValidationError({"date": "Chi bộ nằm ngoài phạm vi bạn được ghi vào ngày đó."})

@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates
-from chibo.lib.forms import DateField, Form, TextField, WarningsForm
+from chibo.lib.forms import Caution, DateField, Form, TextField, WarningsForm
 from chibo.members.models import (
     EndReason,
     Gender,
     MembershipKind,
+    Person,
     PolicePosition,
     Rank,
     Role,
@@ -34,6 +35,28 @@ def PastDate(label: str, **kwargs) -> DateField:
     return DateField(label=label, validators=[not_future(label)], **kwargs)
 
 
+MIN_AGE, MAX_AGE = 16, 100  # nobody younger or older is on a police cell's records
+
+
+class BirthDateField(DateField):
+    """A birth date is bounded by age (``check_birth_date``), not by the 1930 floor of other
+    dates: a member of 97 on the day of entry was born before the Party was founded."""
+
+    default_validators = []
+
+
+def check_birth_date(value: dt.date, today: dt.date) -> None:
+    """A birth date making the person 16 to 100 years old on ``today``, the day of entry:
+    anything else (01/01/0001, this year) is a typing slip."""
+    age = vndates.age_on(value, today)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise ValidationError(
+            f"Ngày sinh này cho tuổi {age} vào ngày nhập; người được ghi phải từ {MIN_AGE} "
+            f"đến {MAX_AGE} tuổi. Hãy kiểm tra lại ngày sinh.",
+            code="age_out_of_range",
+        )
+
+
 class PersonForm(WarningsForm):
     """Personal details (R-TXT-03: the split of the name is the user's to correct)."""
 
@@ -41,7 +64,9 @@ class PersonForm(WarningsForm):
     ten_dem = TextField(label="Tên đệm", max_length=100, required=False)
     ten = TextField(label="Tên", max_length=50)
     gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
-    birth_date = PastDate("Ngày sinh", required=False)
+    birth_date = BirthDateField(
+        label="Ngày sinh", validators=[not_future("birth_date")], required=False
+    )
     ethnicity = TextField(label="Dân tộc", max_length=50, required=False, initial="Kinh")
     home_town = TextField(label="Quê quán", max_length=200, required=False)
     cccd = TextField(
@@ -58,6 +83,14 @@ class PersonForm(WarningsForm):
     def clean_cccd(self) -> str:
         value = self.cleaned_data["cccd"]
         return cccd_lib.normalize(value) if value else ""
+
+    def clean_birth_date(self) -> dt.date | None:
+        value = self.cleaned_data["birth_date"]
+        # An edit that leaves a stored birth date as it was is not re-judged: the person
+        # may have passed 100 since they were entered.
+        if value is not None and "birth_date" in self.changed_data:
+            check_birth_date(value, timezone.localdate())
+        return value
 
     def person_data(self):
         """The cleaned fields as the operations take them."""
@@ -82,6 +115,27 @@ class PersonForm(WarningsForm):
         return cccd_lib.warnings(
             data["cccd"], gender=data["gender"], birth_date=data.get("birth_date")
         )
+
+
+def same_person(data: dict) -> Caution | None:
+    """A person already recorded with the same full name and birth date: most likely the
+    same person entered twice (a double click, a retried request). Only a warning, since
+    namesakes born the same day exist; the CCCD, when given, is unique in the database."""
+    if not data.get("birth_date"):
+        return None
+    twins = Person.objects.filter(
+        ho=data.get("ho") or "",
+        ten_dem=data.get("ten_dem") or "",
+        ten=data["ten"],
+        birth_date=data["birth_date"],
+    )
+    if not twins.exists():
+        return None
+    return Caution(
+        "person_duplicate",
+        "Đã có người cùng họ tên và ngày sinh trong hệ thống; có thể hồ sơ này đã được nhập. "
+        "Hãy tìm trong danh sách trước khi thêm.",
+    )
 
 
 class NewPersonForm(PersonForm):
@@ -109,6 +163,10 @@ class NewPersonForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["registered_by"].set_versions(versions)
         self.fields["police_cell"].set_versions(cells, "— Không phải cán bộ Công an chính quy —")
+
+    def find_warnings(self, data) -> list[str]:
+        twin = same_person(data)
+        return [*super().find_warnings(data), *([twin] if twin else [])]
 
     def police(self):
         """The police post to record with the person, if any."""

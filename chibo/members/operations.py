@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates, vntext
+from chibo.lib.forms import Caution
 from chibo.lib.validity import valid_on
 from chibo.lib.vndates import format_date
 from chibo.members.models import (
@@ -129,21 +130,31 @@ def update_person(*, person: Person, data: PersonData, by) -> Person:
     return person
 
 
-def admission_warnings(person: Person, decision_date: dt.date, ceremony_date: dt.date) -> list[str]:
-    """Facts that need a confirmation, not a refusal (R-MEM-01, R-MEM-03)."""
+def admission_warnings(
+    person: Person, decision_date: dt.date, ceremony_date: dt.date
+) -> list[Caution]:
+    """Facts that need a confirmation, not a refusal (R-MEM-01, R-MEM-03); codes
+    ``admission_age`` and ``ceremony_late``."""
     warnings = []
     if person.birth_date:
         months = vndates.months_between(person.birth_date, decision_date)
         if months < 18 * 12 or months > 60 * 12:
             warnings.append(
-                f"Tuổi khi kết nạp là {months // 12} tuổi {months % 12} tháng, ngoài khoảng "
-                "18–60 tuổi (R-MEM-01); trên 60 tuổi phải do cấp ủy cấp tỉnh quyết định."
+                Caution(
+                    "admission_age",
+                    f"Tuổi khi kết nạp là {months // 12} tuổi {months % 12} tháng, ngoài khoảng "
+                    "18–60 tuổi (R-MEM-01); trên 60 tuổi phải do cấp ủy cấp tỉnh quyết định.",
+                )
             )
     deadline = vndates.add_working_days(decision_date, 30)
     if ceremony_date > deadline:
         warnings.append(
-            f"Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định (hạn {format_date(deadline)}; "
-            "R-MEM-03); cần có ý kiến của cấp ủy cấp trên trực tiếp."
+            Caution(
+                "ceremony_late",
+                "Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định "
+                f"(hạn {format_date(deadline)}; R-MEM-03); cần có ý kiến của cấp ủy cấp trên "
+                "trực tiếp.",
+            )
         )
     return warnings
 

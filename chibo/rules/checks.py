@@ -366,16 +366,20 @@ def _alive_during(spans, first: dt.date, after: dt.date) -> bool:
 
 def check_meetings(ctx: Context) -> list[Finding]:
     """R-MTG-01 a month without a regular meeting; R-MTG-02 a quarter without a thematic
-    one; both over the calendar year up to the date, for cells alive the whole period."""
+    one; both over the calendar year up to the date, for cells alive the whole period.
+
+    A make-up meeting (bù) is a second meeting in its month, allowed with a reason: it is
+    never counted as a second regular meeting, nor as the regular meeting of its month,
+    since it makes up for another one."""
     start = dt.date(ctx.on.year, 1, 1)
     held = (
         Meeting.objects.filter(cell_id__in=IdList(ctx.cell_ids), date__gte=start, date__lte=ctx.on)
         .exclude(stage=Stage.PLANNED)
-        .values_list("cell_id", "date", "kind")
+        .values_list("cell_id", "date", "kind", "makeup")
     )
     regular, thematic = set(), set()
-    for cell, day, kind in held:
-        if Kind(kind).counts_as_regular:
+    for cell, day, kind, makeup in held:
+        if Kind(kind).counts_as_regular and not makeup:
             regular.add((cell, day.month))
         if Kind(kind).counts_as_thematic:
             thematic.add((cell, (day.month - 1) // 3))

@@ -38,7 +38,15 @@ class CheckTestCase(ChiboTestCase):
         return [add_member(cell, f"Lê Văn S{cell.pk}x{i}", **kwargs) for i in range(n)]
 
     def meeting(
-        self, cell, day, people, kind=Kind.REGULAR, minutes=120, superior=False, marks=None
+        self,
+        cell,
+        day,
+        people,
+        kind=Kind.REGULAR,
+        minutes=120,
+        superior=False,
+        marks=None,
+        makeup="",
     ):
         meeting = meetings.plan(
             cell=cell,
@@ -46,6 +54,8 @@ class CheckTestCase(ChiboTestCase):
             planned_date=day,
             by=None,
             topic="Chuyên đề" if kind != Kind.REGULAR else "",
+            makeup=bool(makeup),
+            makeup_reason=makeup,
         )
         end = (dt.datetime.combine(day, T(14)) + dt.timedelta(minutes=minutes)).time()
         meetings.hold(
@@ -186,7 +196,9 @@ class MeetingChecksTests(CheckTestCase):
         people = self.staff(self.cell_a, 7)
         self.meeting(self.cell_a, D(2025, 10, 27), people, kind=Kind.COMBINED, minutes=110)
         self.assertEqual(rules_of(D(2025, 10, 27), self.cell_a, "R-MTG-03"), [])
-        self.meeting(self.cell_a, D(2025, 10, 28), people, kind=Kind.COMBINED, minutes=110)
+        self.meeting(
+            self.cell_a, D(2025, 10, 28), people, kind=Kind.COMBINED, minutes=110, makeup="Bù"
+        )
         self.assertEqual(len(rules_of(D(2025, 10, 28), self.cell_a, "R-MTG-03")), 1)
         self.assertEqual(rules_of(D(2025, 10, 28), self.cell_a, "R-MTG-12"), [])
         self.meeting(
