@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "chibo.briefings",
     "chibo.rules",
     "chibo.reports",
+    "chibo.system",
     "chibo.api",
     "chibo.demo",
 ]

@@ -237,3 +237,9 @@ def visible_ids(user, org_ids, on: dt.date, capability: Capability = Capability.
         if scope(user, day).allows(span["organization_id"], capability):
             allowed.add(span["organization_id"])
     return allowed
+
+
+def can_operate(user) -> bool:
+    """Only a superuser sees how the installation runs (scheduled work, health): it is about
+    the server, not about any organization, so no grant reaches it."""
+    return user.is_authenticated and user.is_superuser
