@@ -176,6 +176,8 @@ STORAGES = {
 # Served by WhiteNoise from the finders too, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Where `chibo backup` writes its archives unless --output says otherwise.
+CHIBO_BACKUP_DIR = Path(env_str("CHIBO_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CHIBO_SECURE_COOKIES", False)
