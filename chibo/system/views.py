@@ -18,7 +18,11 @@ def healthz(request):
     """200 when healthy, 503 with the reason otherwise (issue 11 §7). No login: monitors and
     load balancers call it; it names no person and no organization."""
     result = health.check()
-    return JsonResponse(result.as_json(), status=200 if result.ok else 503)
+    return JsonResponse(
+        result.as_json(),
+        status=200 if result.ok else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @require_safe
