@@ -174,3 +174,23 @@ class StatusPageTests(ChiboTestCase):
         with mock.patch("chibo.system.jobs.timezone.now", return_value=future):
             response = self.client.get("/system/")
         self.assertContains(response, "Quá 2 ngày chưa chạy thành công")
+
+
+class RoundtripOrderTests(TestCase):
+    def test_apps_are_rolled_back_before_the_apps_they_need(self):
+        """Issue 11 §6: each app goes to zero while its own rows are still there, so an app
+        comes before every app its migrations depend on (accounts ⇄ orgs excepted)."""
+        from chibo.system.management.commands.migrations_roundtrip import top_down_apps
+
+        order = top_down_apps()
+        self.assertEqual(set(order[-2:]), {"accounts", "orgs"})
+        for upper, lower in (
+            ("briefings", "documents"),
+            ("briefings", "members"),
+            ("meetings", "documents"),
+            ("documents", "orgs"),
+            ("members", "orgs"),
+        ):
+            with self.subTest(upper=upper, lower=lower):
+                self.assertLess(order.index(upper), order.index(lower))
+        self.assertIn("system", order)
