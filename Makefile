@@ -1,5 +1,5 @@
 # The whole set-up on a fresh machine with Python >= 3.12 (see README).
-.PHONY: run test bench lint clean
+.PHONY: run serve test bench lint clean migrations-roundtrip deploy-check
 
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
@@ -13,11 +13,31 @@ $(UV):
 	$(UV) sync --locked
 	touch $@
 
+# `make run PORT=8001` when 8000 is taken; the port is checked first, before any set-up.
+PORT ?= 8000
+PORT_FREE = import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))
+
 run: .venv/.synced
+	@.venv/bin/python -c '$(PORT_FREE)' '$(PORT)' 2>/dev/null || { \
+	  echo "chibo: cổng $(PORT) trên 127.0.0.1 đang bận (port $(PORT) is in use)."; \
+	  echo "Chọn cổng khác (choose another port): make run PORT=8001"; exit 1; }
 	.venv/bin/chibo migrate --no-input
 	.venv/bin/chibo demo
-	@echo "chibo: http://127.0.0.1:8000"
-	.venv/bin/chibo runserver 127.0.0.1:8000
+	@echo "chibo: http://127.0.0.1:$(PORT)"
+	.venv/bin/chibo runserver 127.0.0.1:$(PORT)
+
+# The production server (gunicorn, see README "Production"); BIND=0.0.0.0:8000 only
+# behind a firewall, otherwise keep 127.0.0.1 behind nginx.
+BIND ?= 127.0.0.1:$(PORT)
+serve: .venv/.synced
+	.venv/bin/chibo migrate --no-input
+	.venv/bin/chibo serve --bind $(BIND)
+
+# Each app to zero and forward again on a database with the demo loaded (CI runs it).
+migrations-roundtrip: .venv/.synced
+	.venv/bin/chibo migrate --no-input
+	.venv/bin/chibo demo
+	.venv/bin/chibo migrations_roundtrip
 
 test: .venv/.synced
 	.venv/bin/pytest $(PYTEST_ARGS)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "chibo.briefings",
     "chibo.rules",
     "chibo.reports",
+    "chibo.system",
     "chibo.api",
     "chibo.demo",
     "axes",
@@ -211,13 +212,22 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", xstatic_bootstrap.BASE_DIR),
 ]
+# `chibo serve` sets CHIBO_STATIC_HASHED=1 and runs collectstatic: hashed names (cached for
+# a year by browsers), gzip'd copies, served from STATIC_ROOT. Tests and `make run` keep
+# plain names served from the finders, so they need no collectstatic.
+STATIC_HASHED = env_bool("CHIBO_STATIC_HASHED", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-# Served by WhiteNoise from the finders too, so `make run` needs no collectstatic.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_HASHED
 MEDIA_ROOT = VAR_DIR / "media"
+# Where `chibo backup` writes its archives unless --output says otherwise.
+CHIBO_BACKUP_DIR = Path(env_str("CHIBO_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # HTTPS (issue 10): one switch for a site served only over TLS, so that
 # `chibo check --deploy --fail-level WARNING` passes with it on. It implies secure cookies;

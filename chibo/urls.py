@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from chibo import views
 from chibo.api.urls import api_urls
+from chibo.system.views import healthz
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
+    path("system/", include("chibo.system.urls")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler400 = "chibo.views.bad_request"

@@ -396,3 +396,9 @@ def require_superuser(user) -> None:
     """Pages of the whole installation (login failures and unlocking): superuser only."""
     if not (user.is_authenticated and user.is_superuser):
         raise PermissionDenied("Chỉ quản trị toàn hệ thống được xem trang này.")
+
+
+def can_operate(user) -> bool:
+    """Only a superuser sees how the installation runs (scheduled work, health): it is about
+    the server, not about any organization, so no grant reaches it."""
+    return user.is_authenticated and user.is_superuser

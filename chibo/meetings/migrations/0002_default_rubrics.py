@@ -80,25 +80,53 @@ LEVELS = [("Tốt", 90), ("Khá", 70), ("Trung bình", 50), ("Kém", 0)]
 
 
 def create(apps, schema_editor):
+    """Add each shipped rubric that is not there yet, so applying again after a partial
+    rollback (``migrate meetings 0001`` with rubrics in use) never duplicates one."""
     Rubric = apps.get_model("meetings", "Rubric")
     Criterion = apps.get_model("meetings", "Criterion")
     Level = apps.get_model("meetings", "Level")
     for data in RUBRICS:
-        criteria = data.pop("criteria")
-        rubric = Rubric.objects.create(**data)
-        for order, (title, points, computed) in enumerate(criteria, start=1):
+        fields = {k: v for k, v in data.items() if k != "criteria"}
+        if Rubric.objects.filter(name=fields["name"], valid_from=fields["valid_from"]).exists():
+            continue
+        rubric = Rubric.objects.create(**fields)
+        for order, (title, points, computed) in enumerate(data["criteria"], start=1):
             Criterion.objects.create(
                 rubric=rubric, order=order, title=title, max_points=points, computed=computed
             )
         for label, minimum in LEVELS:
             Level.objects.create(rubric=rubric, label=label, min_points=minimum)
-        data["criteria"] = criteria
+
+
+def _delete_where_in(schema_editor, model, column: str, ids: list[int]) -> None:
+    # Plain SQL on purpose: Django's delete collector follows the hidden (related_name="+")
+    # relations of the historical models to stale model classes and fails with "Cannot
+    # query Rubric object (1): Must be Rubric instance" (issue 11).
+    if not ids:
+        return
+    quote = schema_editor.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    schema_editor.execute(
+        f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})", ids
+    )
 
 
 def remove(apps, schema_editor):
-    apps.get_model("meetings", "Rubric").objects.filter(
-        name__in=[r["name"] for r in RUBRICS]
-    ).delete()
+    """Remove the shipped rubrics that no evaluation uses. Those in use stay (the scores
+    keep pointing at them); when the whole app goes to zero its tables are dropped next."""
+    Rubric = apps.get_model("meetings", "Rubric")
+    Criterion = apps.get_model("meetings", "Criterion")
+    Level = apps.get_model("meetings", "Level")
+    Evaluation = apps.get_model("meetings", "Evaluation")
+    used = Evaluation.objects.values("rubric_id")
+    ids = list(
+        Rubric.objects.filter(name__in=[r["name"] for r in RUBRICS])
+        .exclude(pk__in=used)
+        .values_list("pk", flat=True)
+    )
+    _delete_where_in(schema_editor, Level, "rubric_id", ids)
+    _delete_where_in(schema_editor, Criterion, "rubric_id", ids)
+    _delete_where_in(schema_editor, Rubric, "id", ids)
 
 
 class Migration(migrations.Migration):

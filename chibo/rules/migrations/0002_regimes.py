@@ -39,7 +39,10 @@ REGIMES = [
 def create(apps, schema_editor):
     RuleSet = apps.get_model("rules", "RuleSet")
     for regime in REGIMES:
-        RuleSet.objects.create(**regime)
+        # Idempotent, so a rollback and a new forward run never duplicate a regime.
+        RuleSet.objects.get_or_create(
+            name=regime["name"], valid_from=regime["valid_from"], defaults=regime
+        )
 
 
 def remove(apps, schema_editor):
