@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A locked database or a lost race is a 503 / 409 with a message, never a 500 (issue 9).
+    "chibo.lib.contention.ContentionMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"

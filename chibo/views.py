@@ -1,8 +1,11 @@
 """Project-level pages: the home redirect and the error pages, in Vietnamese."""
 
+import sys
+
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from chibo.lib import contention
 from chibo.lib.params import InvalidParam
 
 
@@ -50,6 +53,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A busy database met outside a view (e.g. saving the session) is still a 503 with
+    # Retry-After, not a 500 (issue 9); views' own contention is answered by the middleware.
+    found = contention.answer_for(sys.exc_info()[1])
+    if found is not None:
+        return contention.respond(request, *found)
     return render(
         request,
         "error.html",

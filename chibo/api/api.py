@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from chibo.accounts.models import ApiToken
+from chibo.lib import contention
 from chibo.lib.apiforms import FormInvalid
 from chibo.lib.params import InvalidParam
 
@@ -78,6 +79,10 @@ def invalid_input(request, exc):
 
 @api.exception_handler(Exception)
 def server_error(request, exc):
+    found = contention.answer_for(exc)
+    if found is not None:
+        # A busy database (503, Retry-After) or a lost race (409): an answer, not a crash.
+        return contention.respond(request, *found)
     # Logged by Django's request logger with the traceback; the client gets JSON, not HTML.
     logger.exception("Lỗi API tại %s", request.path)
     return _detail(request, "Lỗi hệ thống; xin thử lại sau.", 500)
