@@ -6,8 +6,8 @@ import json
 import re
 from unittest import mock
 
-from django.db import OperationalError
-from django.test import Client
+from django.db import IntegrityError, OperationalError
+from django.test import Client, SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from chibo.api.models import RequestKey
 from chibo.api.once import KEY_LIFETIME, prune_idempotency_keys
 from chibo.briefings import operations as briefings
 from chibo.briefings.models import Recommendation
+from chibo.lib import contention
 from chibo.meetings.models import Meeting
 from chibo.members.models import Person
 from chibo.test import ChiboTestCase, add_member
@@ -347,3 +348,39 @@ class ContentionTests(OnceTestCase):
                 {"cell": self.cell_a.pk, "kind": "regular", "planned_date": "2023-07-05"},
             )
         self.assertEqual(response.status_code, 500)
+
+    def test_a_lost_race_on_a_constraint_is_409_not_500(self):
+        self.login(self.secretary)
+        race = IntegrityError("duplicate key value violates unique constraint")
+        with mock.patch("chibo.meetings.operations.plan", side_effect=race):
+            page = self.client.post(
+                reverse("meetings:plan"),
+                {"cell": self.cell_a.pk, "kind": "regular", "planned_date": "05/07/2023"},
+            )
+            api = self.post_json(
+                "/api/v1/meetings",
+                {"cell": self.cell_a.pk, "kind": "regular", "planned_date": "2023-07-05"},
+            )
+        self.assertContains(page, "vừa được thay đổi bởi một thao tác khác", status_code=409)
+        self.assertEqual(api.status_code, 409)
+        self.assertIn("vừa được thay đổi", api.json()["detail"])
+
+
+class BusyErrorTests(SimpleTestCase):
+    def test_which_database_errors_mean_busy(self):
+        class PgError(Exception):
+            def __init__(self, sqlstate):
+                self.sqlstate = sqlstate
+
+        def wrapped(sqlstate):
+            error = OperationalError("canceling statement")
+            error.__cause__ = PgError(sqlstate)
+            return error
+
+        self.assertTrue(contention.is_busy(OperationalError("database is locked")))
+        self.assertTrue(contention.is_busy(wrapped("55P03")))  # lock_timeout
+        self.assertTrue(contention.is_busy(wrapped("40P01")))  # deadlock detected
+        self.assertFalse(contention.is_busy(wrapped("42P01")))  # undefined table
+        self.assertFalse(contention.is_busy(IntegrityError("database is locked")))
+        self.assertEqual(contention.answer_for(contention.Conflict("x")), (409, "x"))
+        self.assertIsNone(contention.answer_for(ValueError("database is locked")))
