@@ -485,7 +485,16 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"chibo load: kết quả ghi tại {out}")
-    ok = result["http_5xx"] == 0 and not lost and not duplicated and not split_ids
+    if not result["writes_acknowledged"]:
+        # E.g. bearer tokens refused on writes (issue 9, first point): nothing was measured.
+        print("chibo load: không lần ghi nào được chấp nhận; kết quả không có giá trị.")
+    ok = (
+        result["writes_acknowledged"] > 0
+        and result["http_5xx"] == 0
+        and not lost
+        and not duplicated
+        and not split_ids
+    )
     return 0 if ok else 1
 
 
