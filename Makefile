@@ -1,5 +1,5 @@
 # The whole set-up on a fresh machine with Python >= 3.12 (see README).
-.PHONY: run serve test bench lint clean migrations-roundtrip deploy-check
+.PHONY: run serve test bench load lint clean migrations-roundtrip deploy-check
 
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
@@ -53,3 +53,10 @@ clean:
 # results in var/bench/results.json. BENCH_ARGS="--scale 0.1" for a quicker run.
 bench: .venv/.synced
 	.venv/bin/chibo bench $(BENCH_ARGS)
+
+# Issue 9's acceptance: 40 concurrent API clients for 60 s against gunicorn on 127.0.0.1,
+# then every acknowledged write is checked to exist exactly once. SQLite in var/load/ by
+# default; DATABASE_URL=postgres://…/chibo_load (name containing "load": it is recreated).
+# LOAD_ARGS="--clients 10 --seconds 15" for a quicker run; results in var/load/.
+load: .venv/.synced
+	.venv/bin/python -m chibo.bench.load $(LOAD_ARGS)

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A locked database or a lost race is a 503 / 409 with a message, never a 500 (issue 9).
+    "chibo.lib.contention.ContentionMiddleware",
     # Last, as django-axes asks: turns a locked-out login or token into the 429 answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,11 +1,13 @@
 """Project-level pages: the home redirect and the error pages, in Vietnamese."""
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from chibo.api.transport import answer, too_large
-from chibo.lib import csrf
+from chibo.lib import contention, csrf
 from chibo.lib.params import InvalidParam
 
 
@@ -57,4 +59,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A busy database met outside a view (e.g. saving the session) is still a 503 with
+    # Retry-After, not a 500 (issue 9); views' own contention is answered by the middleware.
+    found = contention.answer_for(sys.exc_info()[1])
+    if found is not None:
+        return contention.respond(request, *found)
     return answer(request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra; xin thử lại sau.")

@@ -16,7 +16,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from chibo.accounts import lockout
 from chibo.accounts.models import ApiToken, User
 from chibo.api.transport import BodyRefused, JsonParser
-from chibo.lib import csrf
+from chibo.lib import contention, csrf
 from chibo.lib.apiforms import FormInvalid
 from chibo.lib.params import InvalidParam
 
@@ -201,6 +201,10 @@ def refused_by_database(request, exc):
 
 @api.exception_handler(Exception)
 def server_error(request, exc):
+    found = contention.answer_for(exc)
+    if found is not None:
+        # A busy database (503, Retry-After) or a lost race (409): an answer, not a crash.
+        return contention.respond(request, *found)
     # Logged by Django's request logger with the traceback; the client gets JSON, not HTML.
     logger.exception("Lỗi API tại %s", request.path)
     return _detail(request, "Lỗi hệ thống; xin thử lại sau.", 500)

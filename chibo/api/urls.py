@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from chibo.api import views
 from chibo.api.api import api
+from chibo.api.once import idempotent
 
 
 def _json_405(view):
@@ -27,12 +28,13 @@ def _json_405(view):
 
 def _public(patterns):
     """Let requests reach the API views; the API authenticates them itself (401, not a
-    redirect to the login page) and serves its schema to anyone."""
+    redirect to the login page) and serves its schema to anyone. Every write honours
+    ``Idempotency-Key`` (``chibo.api.once``)."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             _public(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = login_not_required(_json_405(pattern.callback))
+            pattern.callback = login_not_required(_json_405(idempotent(pattern.callback)))
     return patterns
 
 

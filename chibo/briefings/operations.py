@@ -22,6 +22,7 @@ from chibo.briefings.models import (
 )
 from chibo.documents import numbering
 from chibo.lib import vndates, vntext
+from chibo.lib.contention import Conflict, lock
 from chibo.orgs.models import Kind, Organization
 
 TEXTS = ("attendees", "agenda", "reporter", "assessment", "recipients", "chair_title")
@@ -180,6 +181,7 @@ def add_conclusion(
         )
     if assignees and not vntext.nfc(group):
         raise ValidationError({"group": "Hãy ghi tên đơn vị thực hiện như trong thông báo."})
+    lock(conference)  # the order counter: concurrent conclusions never share a number
     last = conference.conclusions.aggregate(last=Max("order"))["last"] or 0
     conclusion = Conclusion.objects.create(
         conference=conference, order=last + 1, text=text, group=vntext.nfc(group), due_on=due_on
@@ -192,6 +194,7 @@ def add_conclusion(
 
 @transaction.atomic
 def report_progress(*, assignment: Assignment, on: dt.date, text: str, by) -> Progress:
+    lock(assignment)
     if assignment.closed_at is not None:
         raise ValidationError("Nhiệm vụ đã được đóng.")
     text = vntext.nfc(text)
@@ -206,8 +209,9 @@ def report_progress(*, assignment: Assignment, on: dt.date, text: str, by) -> Pr
 
 @transaction.atomic
 def close_task(*, assignment: Assignment, by, on: dt.date | None = None) -> Assignment:
+    lock(assignment)
     if assignment.closed_at is not None:
-        raise ValidationError("Nhiệm vụ đã được đóng trước đó.")
+        raise Conflict("Nhiệm vụ đã được đóng trước đó.")
     assignment.closed_on = on or timezone.localdate()
     assignment.closed_at = timezone.now()
     assignment.closed_by = by
@@ -223,8 +227,11 @@ def issue_paper(
     the user's own revision of the draft; without it the paper is generated now."""
     if kind not in PaperKind.values:
         raise ValidationError("Loại văn bản không hợp lệ.")
+    # Locked first: of concurrent issues of one paper, one takes the number and the others
+    # find it issued (409), rather than failing on the unique constraint (issue 9).
+    lock(conference)
     if conference.papers.filter(kind=kind).exists():
-        raise ValidationError("Văn bản này đã được ban hành.")
+        raise Conflict("Văn bản này đã được ban hành.")
     number = numbering.allocate(conference.host, kind, conference.date)
     if edited is not None:
         content = papers.stamp_number(edited, number)

@@ -423,9 +423,10 @@ class FlowTests(ConferenceTestCase):
             {"edited": SimpleUploadedFile("tb.docx", buffer.getvalue()), "confirm": "on"},
         )
         self.assertContains(refused, "dòng “Số …”", status_code=400)
-        self.assertEqual(
-            self.client.post(url, {"confirm": "on"}).status_code, 400
-        )  # already issued
+        # Already issued: a conflict with what was done before (409), nothing written.
+        self.assertContains(
+            self.client.post(url, {"confirm": "on"}), "đã được ban hành", status_code=409
+        )
         self.assertEqual(IssuedPaper.objects.count(), 1)
 
     def test_create_conference_validation(self):
@@ -509,7 +510,10 @@ class ApiTests(ConferenceTestCase):
         self.assertEqual(self.post(f"{task}/close").status_code, 403)
         self.login(self.board)
         self.assertTrue(self.post(f"{task}/close").json()["closed"])
-        self.assertEqual(self.post(f"{task}/close").status_code, 400)
+        again = self.post(f"{task}/close")  # closed already: a conflict, said in Vietnamese
+        self.assertEqual(
+            (again.status_code, again.json()["detail"]), (409, "Nhiệm vụ đã được đóng trước đó.")
+        )
 
 
 class SecondReviewTests(ConferenceTestCase):

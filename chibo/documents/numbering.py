@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from chibo.documents.models import IssuedNumber
+from chibo.lib.contention import lock
 from chibo.orgs.models import Organization
 
 
@@ -26,8 +27,10 @@ def allocate(issuer: Organization, doc_type: str, on: dt.date) -> IssuedNumber:
     if version is None:
         raise ValidationError(f"Tổ chức không hoạt động vào ngày {on:%d/%m/%Y}.")
     start = term_start(issuer, on)
-    # Under SQLite's IMMEDIATE transactions and PostgreSQL's unique constraint, two
-    # concurrent allocations cannot share a number; the loser's transaction fails cleanly.
+    # The issuer's row is the counter's lock: on PostgreSQL a concurrent allocation waits
+    # here and then reads the number just taken, instead of taking the same one and failing
+    # on the unique constraint (issue 9). SQLite's IMMEDIATE transactions already serialise.
+    lock(issuer)
     last = IssuedNumber.objects.filter(
         issuer=issuer, doc_type=doc_type, term_start=start
     ).aggregate(last=Max("seq"))["last"]

@@ -1,5 +1,11 @@
 """The one shape of a write page: bind, run one operation in its transaction, redirect; on
-refusal the messages stay at the fields and the answer is 400, with nothing written."""
+refusal the messages stay at the fields and the answer is 400, with nothing written.
+
+Every form rendered here carries a one-time token (``chibo.api.once``) consumed in the
+transaction of the write, so a double click or a browser resubmission writes once (issue 9).
+The token store is a table in the ``api`` app — an arrow upwards from ``lib``, taken on
+purpose: the API's ``Idempotency-Key`` and the pages' tokens are one mechanism, one table.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,21 +13,47 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
+from chibo.api import once
+from chibo.lib.contention import Conflict
+
 
 def form_page(request, form, template: str, context: dict, action):
     """``action(cleaned_data)`` performs the change and returns (URL, success message)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            # One user action, one transaction: a refusal half-way writes nothing.
-            with transaction.atomic():
-                url, message = action(form.cleaned_data)
-        except ValidationError as error:
-            form.add_validation_error(error)
-        else:
-            messages.success(request, message)
-            return HttpResponseRedirect(url)
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {**context, "form": form}, status=status)
+    token = once.posted_token(request)
+    if token is not None:
+        # A repeat after the first submission committed: do not even validate again (the
+        # form may now be refused as a duplicate); go where the first one went.
+        location = once.done_location(request.user, token)
+        if location is not None:
+            messages.info(request, once.DONE_TEXT)
+            return HttpResponseRedirect(location)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                # One user action, one transaction: a refusal half-way writes nothing, and the
+                # token is used only if the write is kept.
+                with transaction.atomic():
+                    if token is not None:
+                        once.consume(request.user, token, request.path)
+                    url, message = action(form.cleaned_data)
+                    if token is not None:
+                        once.record(request.user, token, url)
+            except once.AlreadyDone as done:
+                # A concurrent twin (double click) committed first, while this one waited.
+                messages.info(request, once.DONE_TEXT)
+                return HttpResponseRedirect(done.location)
+            except ValidationError as error:
+                form.add_validation_error(error)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+                status = 409
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(url)
+    context = {**context, "form": form, "once_field": once.FORM_FIELD, "once": once.new_token()}
+    return render(request, template, context, status=status)
 
 
 def posted(request):

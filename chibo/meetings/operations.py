@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chibo.documents import numbering
 from chibo.lib import vndates, vntext
+from chibo.lib.contention import Conflict, lock
 from chibo.lib.validity import valid_on
 from chibo.lib.vndates import format_date
 from chibo.meetings import quality
@@ -141,6 +142,8 @@ def _member_of_cell(person: Person | None, meeting: Meeting, field: str) -> None
 
 
 def _require_open(meeting: Meeting) -> None:
+    # Checked on the locked row: two concurrent writes to one meeting run one after the other.
+    lock(meeting)
     if meeting.stage == Stage.CLOSED:
         raise ValidationError("Biên bản đã khóa; không thể sửa.")
     if meeting.evaluations.filter(side__in=[Side.SUPERIOR, Side.FINAL]).exists():
@@ -267,6 +270,10 @@ def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) 
 @transaction.atomic
 def close(*, meeting: Meeting, by) -> Meeting:
     """Khóa biên bản and give it its number "Số NN-BB/CB" (R-DOC-03, R-MTG-11)."""
+    lock(meeting)
+    if meeting.stage == Stage.CLOSED:
+        # A second close (a concurrent click, another user) must not take a second number.
+        raise Conflict("Biên bản đã được khóa trước đó (đã có số).")
     _require_open(meeting)
     if meeting.stage != Stage.HELD or meeting.date is None:
         raise ValidationError("Chưa ghi nội dung buổi họp.")
@@ -286,6 +293,7 @@ def close(*, meeting: Meeting, by) -> Meeting:
 def score(*, meeting: Meeting, side: str, points: dict[int, int], note: str = "", by) -> Evaluation:
     """Chấm điểm by the cell (self) or the superior; computed criteria are filled from the
     record, whatever was sent (R-MTG-13, R-MTG-14)."""
+    lock(meeting)  # one evaluation per side, checked on the locked row
     if side not in {Side.SELF, Side.SUPERIOR}:
         raise ValidationError("Bên chấm không hợp lệ.")
     if meeting.stage == Stage.PLANNED or meeting.date is None:
@@ -325,6 +333,7 @@ def score(*, meeting: Meeting, side: str, points: dict[int, int], note: str = ""
 @transaction.atomic
 def confirm(*, meeting: Meeting, level: str, note: str = "", by) -> Evaluation:
     """Đảng ủy xác nhận mức xếp loại cuối cùng, from the scores already given."""
+    lock(meeting)
     scored = {e.side: e for e in meeting.evaluations.all()}
     base = scored.get(Side.SUPERIOR) or scored.get(Side.SELF)
     if base is None:

@@ -3,9 +3,8 @@ close, minutes, the cell's score, the superior's score, the committee's confirma
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -312,19 +311,13 @@ def attendance(request, pk: int):
     roll = quality.roll(meeting)
     current = {a.person_id: (a.status, a.reason) for a in meeting.attendance.all()}
     form = forms.AttendanceForm(posted(request), roll=roll, current=current)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                operations.take_attendance(meeting=meeting, marks=form.marks(), by=request.user)
-            except ValidationError as error:
-                form.add_validation_error(error)
-            else:
-                messages.success(request, "Đã ghi điểm danh.")
-                return HttpResponseRedirect(_detail_url(meeting))
-    context = {"nav": "meetings", "meeting": meeting, "form": form}
-    return render(request, "meetings/attendance.html", context, status=status)
+
+    def action(_data):
+        operations.take_attendance(meeting=meeting, marks=form.marks(), by=request.user)
+        return _detail_url(meeting), "Đã ghi điểm danh."
+
+    context = {"nav": "meetings", "meeting": meeting}
+    return form_page(request, form, "meetings/attendance.html", context, action)
 
 
 @require_http_methods(["GET", "POST"])
