@@ -8,7 +8,7 @@ the first answer back (header ``Idempotent-Replayed: true``) and writes nothing;
 with another request is a 409. A repeat that arrives while the first is still running waits
 on the key's unique index (PostgreSQL) or on the write lock (SQLite), then gets the answer.
 
-Pages: ``chibo.lib.pages.form_page`` puts a fresh token in every form it renders and
+Pages: ``chibo.lib.pages.form_page`` (given this module by ``ApiConfig.ready``) puts a fresh token in every form it renders and
 consumes it in the transaction of the write; a double click or a resubmission finds the
 token used and is sent where the first submission went.
 

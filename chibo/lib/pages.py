@@ -1,11 +1,14 @@
 """The one shape of a write page: bind, run one operation in its transaction, redirect; on
 refusal the messages stay at the fields and the answer is 400, with nothing written.
 
-Every form rendered here carries a one-time token (``chibo.api.once``) consumed in the
-transaction of the write, so a double click or a browser resubmission writes once (issue 9).
-The token store is a table in the ``api`` app — an arrow upwards from ``lib``, taken on
-purpose: the API's ``Idempotency-Key`` and the pages' tokens are one mechanism, one table.
+Every form rendered here carries a one-time token consumed in the transaction of the write,
+so a double click or a browser resubmission writes once (issue 9). The tokens live in a table
+of the ``api`` app beside the API's ``Idempotency-Key`` (one mechanism, one table); ``lib``
+sits below every app, so that app installs its store here at start-up (``use_once_store``,
+from ``ApiConfig.ready``) instead of ``lib`` importing it.
 """
+
+from types import ModuleType
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,12 +16,23 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
-from chibo.api import once
 from chibo.lib.contention import Conflict
+
+# The one-time token store: a module with FORM_FIELD, DONE_TEXT, AlreadyDone, new_token,
+# posted_token, done_location, consume and record (``chibo.api.once``).
+_once: ModuleType | None = None
+
+
+def use_once_store(store: ModuleType) -> None:
+    global _once
+    _once = store
 
 
 def form_page(request, form, template: str, context: dict, action):
     """``action(cleaned_data)`` performs the change and returns (URL, success message)."""
+    once = _once
+    if once is None:
+        raise RuntimeError("No one-time token store: the api app is not installed.")
     token = once.posted_token(request)
     if token is not None:
         # A repeat after the first submission committed: do not even validate again (the
