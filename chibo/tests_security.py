@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import SystemCheckError
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
 from chibo.briefings import operations as briefings
@@ -154,7 +154,7 @@ class DeployCheckTests(SimpleTestCase):
     SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
     SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
 )
-class HttpsBehindProxyTests(SimpleTestCase):
+class HttpsBehindProxyTests(TestCase):
     """What CHIBO_HTTPS=1 with CHIBO_BEHIND_PROXY=1 does to a request (settings as above)."""
 
     def test_plain_http_is_redirected_to_https(self):
@@ -171,7 +171,7 @@ class HttpsBehindProxyTests(SimpleTestCase):
 
     def test_the_health_probe_is_not_redirected(self):
         response = self.client.get("/healthz")
-        self.assertNotEqual(response.status_code, 301)
+        self.assertIn(response.status_code, {200, 503})  # answered, not redirected
 
 
 class _Inline(HTMLParser):

@@ -86,7 +86,8 @@ class IdempotencyKeyTests(OnceTestCase):
         self.login(self.secretary)
         self.post_json("/api/v1/people", self.person(), key="shared")
         self.login(self.committee)
-        theirs = self.post_json("/api/v1/people", self.person(), key="shared")
+        # The same person again is a warning to confirm (person_duplicate), not a replay.
+        theirs = self.post_json("/api/v1/people", self.person(confirm_warnings=True), key="shared")
         self.assertEqual(theirs.status_code, 201)
         self.assertNotIn("Idempotent-Replayed", theirs)
         self.assertEqual(Person.objects.filter(ten="Một").count(), 2)
@@ -94,7 +95,8 @@ class IdempotencyKeyTests(OnceTestCase):
     def test_without_a_key_each_request_writes(self):
         self.login(self.secretary)
         for _ in range(2):
-            self.assertEqual(self.post_json("/api/v1/people", self.person()).status_code, 201)
+            body = self.person(confirm_warnings=True)  # the second is the same person again
+            self.assertEqual(self.post_json("/api/v1/people", body).status_code, 201)
         self.assertEqual(Person.objects.filter(ten="Một").count(), 2)
         self.assertFalse(RequestKey.objects.exists())
 
@@ -186,9 +188,8 @@ class IdempotencyKeyTests(OnceTestCase):
         day_ago = timezone.now() - KEY_LIFETIME - dt.timedelta(minutes=1)
         RequestKey.objects.update(created_at=day_ago)
         # An expired key is a new key: the request runs again.
-        self.assertNotIn(
-            "Idempotent-Replayed", self.post_json("/api/v1/people", self.person(), key="old")
-        )
+        again = self.post_json("/api/v1/people", self.person(confirm_warnings=True), key="old")
+        self.assertNotIn("Idempotent-Replayed", again)
         self.assertEqual(Person.objects.filter(ten="Một").count(), 2)
         self.post_json("/api/v1/people", self.person(ten="Ba"), key="fresh")
         RequestKey.objects.filter(key="old").update(created_at=day_ago)
@@ -306,7 +307,7 @@ class FormTokenTests(OnceTestCase):
         data = {**self.person(), "birth_date": "02/04/1999", "once": token}
         self.client.post(url, data)
         self.login(self.committee)
-        self.client.post(url, data)
+        self.client.post(url, {**data, "confirm_warnings": "on"})  # the same person again
         self.assertEqual(Person.objects.filter(ten="Một").count(), 2)
 
 
