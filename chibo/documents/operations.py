@@ -5,11 +5,13 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from chibo import audit
 from chibo.documents.models import WorkingRegulation
 from chibo.lib import vntext
 from chibo.orgs.models import Kind, Organization
 
 
+@audit.operation("Ghi quy chế làm việc")
 @transaction.atomic
 def add_regulation(
     *,

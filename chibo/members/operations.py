@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from chibo import audit
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates, vntext
 from chibo.lib.validity import valid_on
@@ -87,6 +88,7 @@ def _save_person(person: Person) -> None:
         raise ValidationError({"cccd": "Số CCCD này đã có trong hệ thống."}) from None
 
 
+@audit.operation("Thêm người")
 @transaction.atomic
 def add_person(*, data: PersonData, registered_by: Organization, by) -> Person:
     """Record a person (not yet a party member, or before their history is entered)."""
@@ -104,6 +106,7 @@ class Police:
     since: dt.date
 
 
+@audit.operation("Thêm người")
 @transaction.atomic
 def register_person(
     *, data: PersonData, registered_by: Organization, police: Police | None = None, by
@@ -122,6 +125,7 @@ def register_person(
     return person
 
 
+@audit.operation("Sửa thông tin người")
 @transaction.atomic
 def update_person(*, person: Person, data: PersonData, by) -> Person:
     _fill(person, data)
@@ -171,6 +175,7 @@ def _new_record(
     )
 
 
+@audit.operation("Kết nạp đảng viên")
 @transaction.atomic
 def admit(
     *,
@@ -194,6 +199,7 @@ def admit(
     return record
 
 
+@audit.operation("Ghi đảng viên đã có")
 @transaction.atomic
 def record_existing_member(
     *,
@@ -227,6 +233,7 @@ def record_existing_member(
     return record
 
 
+@audit.operation("Công nhận đảng viên chính thức")
 @transaction.atomic
 def recognize(*, person: Person, decided_on: dt.date, decision_no: str = "", by) -> PartyRecord:
     """Chuyển chính thức: official from the end of probation, whenever decided (R-MEM-06)."""
@@ -262,6 +269,7 @@ def _membership_on(person: Person, on: dt.date, kind: str, field: str) -> Member
     return membership
 
 
+@audit.operation("Chuyển sinh hoạt đảng")
 @transaction.atomic
 def transfer(
     *,
@@ -333,6 +341,7 @@ def transfer(
     return move
 
 
+@audit.operation("Tiếp nhận sinh hoạt đảng")
 @transaction.atomic
 def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
     """The receiving cell records the day the member presented the letter."""
@@ -363,6 +372,7 @@ def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
     )
 
 
+@audit.operation("Miễn sinh hoạt đảng")
 @transaction.atomic
 def exempt(*, person: Person, on: dt.date, reason: str, by) -> Exemption:
     """Miễn công tác và sinh hoạt đảng (R-MEM-11), decided by the cell."""
@@ -377,6 +387,7 @@ def exempt(*, person: Person, on: dt.date, reason: str, by) -> Exemption:
     return Exemption.objects.create(person=person, valid_from=on, reason=reason)
 
 
+@audit.operation("Kết thúc miễn sinh hoạt")
 @transaction.atomic
 def end_exemption(*, person: Person, on: dt.date, by) -> Exemption:
     current = person.exemptions.filter(valid_on(on)).first()
@@ -386,6 +397,7 @@ def end_exemption(*, person: Person, on: dt.date, by) -> Exemption:
     return current
 
 
+@audit.operation("Ra khỏi Đảng")
 @transaction.atomic
 def end_party_membership(
     *, person: Person, on: dt.date, reason: str, decision_no: str = "", by
@@ -411,6 +423,7 @@ def end_party_membership(
     return record
 
 
+@audit.operation("Ghi nhận từ trần")
 @transaction.atomic
 def record_death(*, person: Person, on: dt.date, by) -> None:
     """Từ trần: ends party membership (if any), posts and police service."""
@@ -422,6 +435,7 @@ def record_death(*, person: Person, on: dt.date, by) -> None:
     _close(person.positions.filter(valid_on(on)), on)
 
 
+@audit.operation("Bổ nhiệm chức vụ đảng")
 @transaction.atomic
 def appoint(
     *,
@@ -470,6 +484,7 @@ def appoint(
     )
 
 
+@audit.operation("Kết thúc chức vụ đảng")
 @transaction.atomic
 def end_position(*, position: Position, on: dt.date, by) -> Position:
     if not position.holds_on(on) or on == position.valid_from:
@@ -478,6 +493,7 @@ def end_position(*, position: Position, on: dt.date, by) -> Position:
     return position
 
 
+@audit.operation("Ghi chức vụ, cấp bậc Công an")
 @transaction.atomic
 def set_police_service(
     *,
@@ -511,6 +527,7 @@ def set_police_service(
         RankHolding.objects.create(person=person, rank=rank, valid_from=on)
 
 
+@audit.operation("Chuyển sinh hoạt theo sắp xếp tổ chức")
 @transaction.atomic
 def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> None:
     """After a merge, carry the cells' members and officers to the successor (R-GEO-03).
