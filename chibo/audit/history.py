@@ -178,6 +178,17 @@ def show_value(field: models.Field | None, value) -> str:
     return str(value)
 
 
+def _label(field: models.Field | None, attname: str) -> str:
+    """The field's Vietnamese name; a relation named only in code (``meeting``) takes the
+    name of the model it points to (``buổi sinh hoạt``)."""
+    if field is None:
+        return attname
+    label = str(field.verbose_name)
+    if field.is_relation and label == field.name.replace("_", " "):
+        return str(field.related_model._meta.verbose_name)
+    return label
+
+
 @dataclasses.dataclass
 class Change:
     field: str
@@ -207,6 +218,8 @@ def show(entry: Entry, reveal: bool) -> Shown:
     if entry.action != Action.ACCESS:
         for attname, pair in entry.changes.items():
             field = _field(model, attname)
+            if field is not None and field.primary_key:
+                continue  # named by the entry itself
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
             masked = not reveal and field is not None and field.name in sensitive
             if masked:
@@ -214,7 +227,7 @@ def show(entry: Entry, reveal: bool) -> Shown:
             changes.append(
                 Change(
                     field=attname,
-                    label=str(field.verbose_name) if field is not None else attname,
+                    label=_label(field, attname),
                     before=before,
                     after=after,
                     before_text=MASK if masked else show_value(field, before),

@@ -131,7 +131,10 @@ def _value(field: models.Field, value):
 
 
 def _fields(model, track: Track) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in track.exclude]
+    """Stored fields: all but the excluded and the primary key (the entry's object_id)."""
+    return [
+        f for f in model._meta.concrete_fields if f.name not in track.exclude and not f.primary_key
+    ]
 
 
 def _snapshot(instance, fields: Iterable[models.Field]) -> dict:
