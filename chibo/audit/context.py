@@ -84,14 +84,15 @@ def as_command() -> contextlib.AbstractContextManager[State]:
     return acting(interface=COMMAND, actor_name=f"lệnh quản trị ({name})")
 
 
-def operation(label: str) -> Callable:
+def operation(label: str, code: str = "") -> Callable:
     """Group what the decorated function writes under one operation, labelled in
     Vietnamese. The outermost operation names the group (``register_person`` calling
-    ``add_person`` is one "Thêm người"); a user passed as ``by=`` is the actor."""
+    ``add_person`` is one "Thêm người"); a user passed as ``by=`` is the actor. ``code``
+    defaults to ``<app>.<function>``; give it for a function defined inside a view."""
 
     def decorate(func: Callable) -> Callable:
-        code = f"{func.__module__.split('.')[-2]}.{func.__name__}"
-        LABELS[code] = label
+        name = code or f"{func.__module__.split('.')[-2]}.{func.__name__}"
+        LABELS[name] = label
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -100,7 +101,7 @@ def operation(label: str) -> Callable:
                 return func(*args, **kwargs)
             by = kwargs.get("by")
             actor = by if getattr(by, "is_authenticated", False) else outer.actor
-            state = dataclasses.replace(outer, operation=code, group=uuid.uuid4(), actor=actor)
+            state = dataclasses.replace(outer, operation=name, group=uuid.uuid4(), actor=actor)
             token = _state.set(state)
             try:
                 return func(*args, **kwargs)

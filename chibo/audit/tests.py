@@ -119,7 +119,8 @@ class RecordingTests(AuditTestCase):
         self.assertEqual((entry.interface, entry.actor_id), ("admin", self.superuser.pk))
         self.assertEqual(entry.changes, {"valid_to": [None, "2030-01-01"]})
         self.assertEqual(
-            set(entry.links.values_list("kind", "object_id")), {("user", self.viewer.pk)}
+            set(entry.links.values_list("kind", "object_id")),
+            {("user", self.viewer.pk), ("organization", self.district.pk)},
         )
 
     def test_operation_groups_its_rows_and_takes_by_as_actor(self):

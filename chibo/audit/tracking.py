@@ -51,7 +51,7 @@ ORG, PERSON, MEETING, CONFERENCE, REGULATION, USER = (
 TRACKED: dict[str, Track] = {
     # Never the password hash, a session or a token digest (issue 10).
     "accounts.User": Track(((USER, "pk"),), frozenset({"password", "last_login"})),
-    "accounts.Grant": Track(((USER, "user_id"),)),
+    "accounts.Grant": Track(((USER, "user_id"), (ORG, "organization_id"))),
     "accounts.ApiToken": Track(((USER, "user_id"),), frozenset({"digest", "last_used_at"})),
     "orgs.Organization": Track(((ORG, "pk"),)),
     "orgs.OrgVersion": Track(((ORG, "organization_id"),)),
