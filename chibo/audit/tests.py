@@ -399,6 +399,18 @@ class AccessRecordTests(AuditTestCase):
         entry = Entry.objects.get(action="access", object_type="briefings.conference")
         self.assertEqual(entry.actor_id, self.board.pk)
         self.assertIn(".docx", entry.note)
+        paper = briefings_ops.issue_paper(conference=conference, kind="BC", by=self.board)
+        issued = self.entries("briefings.issuedpaper", action="create").get()
+        self.assertEqual(issued.operation, "briefings.issue_paper")
+        self.assertRegex(issued.changes["content"][1], r"^\d+ byte, sha256 [0-9a-f]{16}$")
+        self.login(self.secretary)  # the invited cell reads the issued paper
+        response = self.client.get(reverse("briefings:paper", args=[paper.pk]))
+        self.assertEqual(response.status_code, 200)
+        entry = Entry.objects.get(action="access", object_type="briefings.issuedpaper")
+        self.assertEqual((entry.actor_id, entry.object_id), (self.secretary.pk, paper.pk))
+        self.assertIn(paper.number.code, entry.note)
+        links = set(entry.links.values_list("kind", "object_id"))
+        self.assertEqual(links, {("conference", conference.pk)})
 
 
 class HistoryTestCase(AuditTestCase):
