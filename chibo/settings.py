@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "chibo.audit",
     "chibo.accounts",
     "chibo.orgs",
     "chibo.members",
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     # Optional TOTP second step (chibo.accounts.twofactor); required with CHIBO_REQUIRE_2FA=1.
     "django_otp.middleware.OTPMiddleware",
     "chibo.accounts.twofactor.RequireTwoFactorMiddleware",
+    "chibo.audit.context.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

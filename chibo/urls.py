@@ -15,6 +15,7 @@ urlpatterns = [
     path("briefings/", include("chibo.briefings.urls")),
     path("alerts/", include("chibo.rules.urls")),
     path("overview/", include("chibo.reports.urls")),
+    path("history/", include("chibo.audit.urls")),
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from chibo import audit
 from chibo.briefings import papers
 from chibo.briefings.models import (
     Assignment,
@@ -28,6 +29,7 @@ from chibo.orgs.models import Kind, Organization
 TEXTS = ("attendees", "agenda", "reporter", "assessment", "recipients", "chair_title")
 
 
+@audit.operation("Tạo hội nghị trực báo")
 @transaction.atomic
 def create_conference(
     *,
@@ -69,6 +71,7 @@ def create_conference(
     return conference
 
 
+@audit.operation("Ghi báo cáo của chi bộ")
 @transaction.atomic
 def save_report(
     *, conference: Conference, cell: Organization, submit: bool, by, **texts: str
@@ -91,6 +94,7 @@ def save_report(
     return report
 
 
+@audit.operation("Ghi kiến nghị")
 @transaction.atomic
 def raise_recommendation(
     *,
@@ -138,6 +142,7 @@ def raise_recommendation(
     return recommendation
 
 
+@audit.operation("Trả lời kiến nghị")
 @transaction.atomic
 def answer(
     *, recommendation: Recommendation, status: str, text: str, by, on: dt.date | None = None
@@ -160,6 +165,7 @@ def answer(
     return recommendation
 
 
+@audit.operation("Ghi kết luận")
 @transaction.atomic
 def add_conclusion(
     *,
@@ -186,12 +192,15 @@ def add_conclusion(
     conclusion = Conclusion.objects.create(
         conference=conference, order=last + 1, text=text, group=vntext.nfc(group), due_on=due_on
     )
-    Assignment.objects.bulk_create(
-        Assignment(conclusion=conclusion, organization=org) for org in dict.fromkeys(assignees)
+    audit.created(
+        Assignment.objects.bulk_create(
+            Assignment(conclusion=conclusion, organization=org) for org in dict.fromkeys(assignees)
+        )
     )
     return conclusion
 
 
+@audit.operation("Báo cáo tiến độ nhiệm vụ")
 @transaction.atomic
 def report_progress(*, assignment: Assignment, on: dt.date, text: str, by) -> Progress:
     lock(assignment)
@@ -207,6 +216,7 @@ def report_progress(*, assignment: Assignment, on: dt.date, text: str, by) -> Pr
     return Progress.objects.create(assignment=assignment, on=on, text=text, by=by)
 
 
+@audit.operation("Đóng nhiệm vụ")
 @transaction.atomic
 def close_task(*, assignment: Assignment, by, on: dt.date | None = None) -> Assignment:
     lock(assignment)
@@ -219,6 +229,7 @@ def close_task(*, assignment: Assignment, by, on: dt.date | None = None) -> Assi
     return assignment
 
 
+@audit.operation("Ban hành văn bản")
 @transaction.atomic
 def issue_paper(
     *, conference: Conference, kind: str, by, edited: bytes | None = None

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chibo import audit
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.briefings import forms, operations, papers
@@ -439,6 +440,7 @@ def draft(request, pk: int, kind: str):
     conference = _conference(request, pk)
     if not host_readable(request.user, conference):
         raise Http404("Không tìm thấy.")
+    audit.accessed(conference, note=f"Tải dự thảo {PaperKind(_kind(kind)).label.lower()} (.docx)")
     return _docx(
         papers.render(conference, _kind(kind)), f"du-thao-{kind}-{conference.date:%Y-%m-%d}.docx"
     )
@@ -478,6 +480,7 @@ def paper(request, pk: int):
     issued = IssuedPaper.objects.select_related("conference", "number").filter(pk=pk).first()
     if issued is None or not visible(request.user, issued.conference):
         raise Http404("Không tìm thấy văn bản.")
+    audit.accessed(issued, note=f"Tải văn bản số {issued.number.code} (.docx)")
     return _docx(bytes(issued.content), f"{issued.number.code.replace('/', '-')}.docx")
 
 
@@ -486,6 +489,7 @@ def annex(request, pk: int):
     conference = _conference(request, pk)
     if not host_readable(request.user, conference):
         raise Http404("Không tìm thấy.")
+    audit.accessed(conference, note="Tải phụ lục số liệu các chi bộ (.xlsx)")
     return xlsx.response(papers.annex(conference), f"phu-luc-{conference.date:%Y-%m-%d}.xlsx")
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from chibo import audit
 from chibo.documents.models import WorkingRegulation
 from chibo.lib import vntext
 from chibo.orgs.models import Kind, Organization
@@ -23,6 +24,7 @@ def _same_number_in_force(cell: Organization, number: str, on: dt.date) -> Worki
     return None
 
 
+@audit.operation("Ghi quy chế làm việc")
 @transaction.atomic
 def add_regulation(
     *,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chibo import audit
 from chibo.documents import numbering
 from chibo.lib import vndates, vntext
 from chibo.lib.contention import Conflict, lock
@@ -92,6 +93,7 @@ def _save_new(meeting: Meeting) -> None:
         ) from None
 
 
+@audit.operation("Lập kế hoạch sinh hoạt")
 @transaction.atomic
 def plan(
     *,
@@ -185,6 +187,7 @@ def _votes_fit_presence(meeting: Meeting) -> None:
         )
 
 
+@audit.operation("Ghi buổi sinh hoạt")
 @transaction.atomic
 def hold(*, meeting: Meeting, record: Record, by, **texts: str) -> Meeting:
     """Ghi buổi sinh hoạt đã họp: giờ, chủ trì, thư ký, nội dung, nghị quyết, biểu quyết."""
@@ -231,6 +234,7 @@ def hold(*, meeting: Meeting, record: Record, by, **texts: str) -> Meeting:
     return meeting
 
 
+@audit.operation("Điểm danh")
 @transaction.atomic
 def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) -> list[Attendance]:
     """Điểm danh: every member of đảng số once, nobody else (R-MTG-05, R-MTG-12)."""
@@ -256,7 +260,7 @@ def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) 
             raise ValidationError({f"reason_{person_id}": "Vắng có lý do phải ghi lý do."})
         rows.append(Attendance(meeting=meeting, person_id=person_id, status=status, reason=reason))
     meeting.attendance.all().delete()
-    created = Attendance.objects.bulk_create(rows)
+    created = audit.created(Attendance.objects.bulk_create(rows))
     try:
         _votes_fit_presence(meeting)
     except ValidationError as error:
@@ -267,6 +271,7 @@ def take_attendance(*, meeting: Meeting, marks: dict[int, tuple[str, str]], by) 
     return created
 
 
+@audit.operation("Khóa biên bản")
 @transaction.atomic
 def close(*, meeting: Meeting, by) -> Meeting:
     """Khóa biên bản and give it its number "Số NN-BB/CB" (R-DOC-03, R-MTG-11)."""
@@ -289,6 +294,7 @@ def close(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+@audit.operation("Chấm điểm chất lượng sinh hoạt")
 @transaction.atomic
 def score(*, meeting: Meeting, side: str, points: dict[int, int], note: str = "", by) -> Evaluation:
     """Chấm điểm by the cell (self) or the superior; computed criteria are filled from the
@@ -324,12 +330,15 @@ def score(*, meeting: Meeting, side: str, points: dict[int, int], note: str = ""
         note=vntext.nfc(note),
         scored_by=by,
     )
-    Score.objects.bulk_create(
-        Score(evaluation=evaluation, criterion=c, points=p) for c, p in values.items()
+    audit.created(
+        Score.objects.bulk_create(
+            Score(evaluation=evaluation, criterion=c, points=p) for c, p in values.items()
+        )
     )
     return evaluation
 
 
+@audit.operation("Xác nhận xếp loại")
 @transaction.atomic
 def confirm(*, meeting: Meeting, level: str, note: str = "", by) -> Evaluation:
     """Đảng ủy xác nhận mức xếp loại cuối cùng, from the scores already given."""
@@ -354,6 +363,7 @@ def confirm(*, meeting: Meeting, level: str, note: str = "", by) -> Evaluation:
     )
 
 
+@audit.operation("Phân công cấp ủy viên theo dõi chi bộ")
 @transaction.atomic
 def assign_superior(
     *, cell: Organization, person: Person, on: dt.date, note: str = "", by

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chibo import audit
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params
@@ -349,6 +350,7 @@ def minutes_docx(request, pk: int):
         or meeting.minute_taker_id is None
     ):
         raise Http404("Buổi sinh hoạt chưa có biên bản.")
+    audit.accessed(meeting, note="Tải biên bản (.docx)")
     response = HttpResponse(
         minutes.render(meeting),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from chibo import audit
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import apiforms, params
@@ -137,6 +138,8 @@ def _person_out(request, person, on: dt.date) -> PersonOut:
     window = access.person_window(request.user, person, on)
     day = window.day(on)
     writable = window.full and access.can_person(request.user, person, on, Capability.WRITE)
+    if writable and person.cccd:
+        audit.accessed(person, note="Đọc số CCCD qua API")
     return PersonOut(
         id=person.pk,
         full_name=person.full_name,

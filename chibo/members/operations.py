@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from chibo import audit
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates, vntext
 from chibo.lib.forms import Caution
@@ -88,6 +89,7 @@ def _save_person(person: Person) -> None:
         raise ValidationError({"cccd": "Số CCCD này đã có trong hệ thống."}) from None
 
 
+@audit.operation("Thêm người")
 @transaction.atomic
 def add_person(*, data: PersonData, registered_by: Organization, by) -> Person:
     """Record a person (not yet a party member, or before their history is entered)."""
@@ -105,6 +107,7 @@ class Police:
     since: dt.date
 
 
+@audit.operation("Thêm người")
 @transaction.atomic
 def register_person(
     *, data: PersonData, registered_by: Organization, police: Police | None = None, by
@@ -123,6 +126,7 @@ def register_person(
     return person
 
 
+@audit.operation("Sửa thông tin người")
 @transaction.atomic
 def update_person(*, person: Person, data: PersonData, by) -> Person:
     _fill(person, data)
@@ -182,6 +186,7 @@ def _new_record(
     )
 
 
+@audit.operation("Kết nạp đảng viên")
 @transaction.atomic
 def admit(
     *,
@@ -205,6 +210,7 @@ def admit(
     return record
 
 
+@audit.operation("Ghi đảng viên đã có")
 @transaction.atomic
 def record_existing_member(
     *,
@@ -238,6 +244,7 @@ def record_existing_member(
     return record
 
 
+@audit.operation("Công nhận đảng viên chính thức")
 @transaction.atomic
 def recognize(*, person: Person, decided_on: dt.date, decision_no: str = "", by) -> PartyRecord:
     """Chuyển chính thức: official from the end of probation, whenever decided (R-MEM-06)."""
@@ -273,6 +280,7 @@ def _membership_on(person: Person, on: dt.date, kind: str, field: str) -> Member
     return membership
 
 
+@audit.operation("Chuyển sinh hoạt đảng")
 @transaction.atomic
 def transfer(
     *,
@@ -344,6 +352,7 @@ def transfer(
     return move
 
 
+@audit.operation("Tiếp nhận sinh hoạt đảng")
 @transaction.atomic
 def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
     """The receiving cell records the day the member presented the letter."""
@@ -374,6 +383,7 @@ def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
     )
 
 
+@audit.operation("Miễn sinh hoạt đảng")
 @transaction.atomic
 def exempt(*, person: Person, on: dt.date, reason: str, by) -> Exemption:
     """Miễn công tác và sinh hoạt đảng (R-MEM-11), decided by the cell."""
@@ -388,6 +398,7 @@ def exempt(*, person: Person, on: dt.date, reason: str, by) -> Exemption:
     return Exemption.objects.create(person=person, valid_from=on, reason=reason)
 
 
+@audit.operation("Kết thúc miễn sinh hoạt")
 @transaction.atomic
 def end_exemption(*, person: Person, on: dt.date, by) -> Exemption:
     current = person.exemptions.filter(valid_on(on)).first()
@@ -397,6 +408,7 @@ def end_exemption(*, person: Person, on: dt.date, by) -> Exemption:
     return current
 
 
+@audit.operation("Ra khỏi Đảng")
 @transaction.atomic
 def end_party_membership(
     *, person: Person, on: dt.date, reason: str, decision_no: str = "", by
@@ -422,6 +434,7 @@ def end_party_membership(
     return record
 
 
+@audit.operation("Ghi nhận từ trần")
 @transaction.atomic
 def record_death(*, person: Person, on: dt.date, by) -> None:
     """Từ trần: ends party membership (if any), posts and police service."""
@@ -433,6 +446,7 @@ def record_death(*, person: Person, on: dt.date, by) -> None:
     _close(person.positions.filter(valid_on(on)), on)
 
 
+@audit.operation("Bổ nhiệm chức vụ đảng")
 @transaction.atomic
 def appoint(
     *,
@@ -481,6 +495,7 @@ def appoint(
     )
 
 
+@audit.operation("Kết thúc chức vụ đảng")
 @transaction.atomic
 def end_position(*, position: Position, on: dt.date, by) -> Position:
     if not position.holds_on(on) or on == position.valid_from:
@@ -489,6 +504,7 @@ def end_position(*, position: Position, on: dt.date, by) -> Position:
     return position
 
 
+@audit.operation("Ghi chức vụ, cấp bậc Công an")
 @transaction.atomic
 def set_police_service(
     *,
@@ -522,6 +538,7 @@ def set_police_service(
         RankHolding.objects.create(person=person, rank=rank, valid_from=on)
 
 
+@audit.operation("Chuyển sinh hoạt theo sắp xếp tổ chức")
 @transaction.atomic
 def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> None:
     """After a merge, carry the cells' members and officers to the successor (R-GEO-03).

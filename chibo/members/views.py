@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chibo import audit
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params
@@ -89,6 +90,11 @@ def member_export(request):
             ]
 
     content = xlsx.render(title="Danh sách đảng viên", as_of=on, headers=headers, rows=lines())
+    audit.accessed(
+        kind="members.export",
+        note=f"Xuất danh sách đảng viên ngày {on:%d/%m/%Y} (.xlsx)",
+        details={"query": request.GET.urlencode()},
+    )
     return xlsx.response(content, f"dang-vien-{on:%Y-%m-%d}.xlsx")
 
 
@@ -103,6 +109,8 @@ def person_detail(request, pk: int):
     record = getattr(person, "party", None)
     events = [event for event in timeline(person) if window.covers(event.on)]
     writable = window.full and access.can_person(request.user, person, on, Capability.WRITE)
+    if writable and person.cccd:
+        audit.accessed(person, note="Xem số CCCD trên trang người")
     context = {
         "nav": "members",
         "on": on,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from chibo import audit
 from chibo.lib import vntext
 from chibo.lib.validity import valid_on
 from chibo.lib.vndates import format_date
@@ -127,6 +128,7 @@ def _check_no_cycle(org: Organization, parent: Organization, on: dt.date, until)
             )
 
 
+@audit.operation("Thành lập tổ chức")
 @transaction.atomic
 def create(
     *,
@@ -160,6 +162,7 @@ def create(
     return org
 
 
+@audit.operation("Đổi tên, thay đổi thông tin tổ chức")
 @transaction.atomic
 def rename(*, org: Organization, on: dt.date, by, decision: str = "", **changes) -> OrgEvent:
     """From ``on``, change any of kind, name, party name, issuer code, place name.
@@ -196,6 +199,7 @@ def rename(*, org: Organization, on: dt.date, by, decision: str = "", **changes)
     )
 
 
+@audit.operation("Chuyển tổ chức trực thuộc")
 @transaction.atomic
 def move(
     *,
@@ -251,6 +255,7 @@ def _hand_over_children(source: Organization, successor: Organization, on: dt.da
         _open_link(link.child, successor, link.relation, on, until)
 
 
+@audit.operation("Hợp nhất tổ chức")
 @transaction.atomic
 def merge(
     *,
@@ -325,12 +330,15 @@ def merge(
         summary=f"Hợp nhất {names} thành {successor_name}",
         subjects=[*sources, successor],
     )
-    OrgSuccession.objects.bulk_create(
-        OrgSuccession(event=event, predecessor=s, successor=successor) for s in sources
+    audit.created(
+        OrgSuccession.objects.bulk_create(
+            OrgSuccession(event=event, predecessor=s, successor=successor) for s in sources
+        )
     )
     return successor
 
 
+@audit.operation("Chia tách tổ chức")
 @transaction.atomic
 def split(
     *,
@@ -384,12 +392,15 @@ def split(
         summary=f"Chia tách {version.name} thành " + ", ".join(p.name for p in parts),
         subjects=[org, *created],
     )
-    OrgSuccession.objects.bulk_create(
-        OrgSuccession(event=event, predecessor=org, successor=part) for part in created
+    audit.created(
+        OrgSuccession.objects.bulk_create(
+            OrgSuccession(event=event, predecessor=org, successor=part) for part in created
+        )
     )
     return created
 
 
+@audit.operation("Giải thể tổ chức")
 @transaction.atomic
 def dissolve(*, org: Organization, on: dt.date, by, decision: str = "") -> OrgEvent:
     """End ``org`` on ``on``; refused while organizations are still under it."""

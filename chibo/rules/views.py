@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chibo import audit
 from chibo.accounts import access
 from chibo.lib import params
 from chibo.lib.pages import form_page, posted
@@ -89,6 +90,7 @@ def dismiss(request):
         raise PermissionDenied("Chỉ cấp ủy cấp trên mới được bỏ qua cảnh báo của tổ chức này.")
     form = forms.DismissForm(posted(request), initial={"key": key})
 
+    @audit.operation("Bỏ qua cảnh báo", code="rules.dismiss")
     def action(data):
         if data["key"] != key:
             raise ValidationError("Cảnh báo không khớp.")
