@@ -144,6 +144,9 @@ def _person_affiliations(person) -> list[tuple[int, dt.date, dt.date | None]]:
     ends with it, so the person never vanishes behind an ended organization."""
     from chibo.members.models import Membership, PoliceService, Position
 
+    cached = person.__dict__.get("_chibo_ties")  # asked several times per request
+    if cached is not None:
+        return cached
     ties = []
     for model, field in (
         (Membership, "cell_id"),
@@ -163,7 +166,13 @@ def _person_affiliations(person) -> list[tuple[int, dt.date, dt.date | None]]:
             start = first
         if end is None or start < end:
             cut.append((org_id, start, end))
+    person.__dict__["_chibo_ties"] = cut
     return cut
+
+
+def forget_ties(person) -> None:
+    """Drop the ties cached on ``person`` (after a write that may have changed them)."""
+    person.__dict__.pop("_chibo_ties", None)
 
 
 def _lifetimes(org_ids) -> dict[int, tuple[dt.date, dt.date | None]]:

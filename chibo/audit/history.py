@@ -40,6 +40,9 @@ class Subject:
     obj: object
     title: str
     reveal: bool  # may see sensitive fields (CCCD, phone): only who may edit the object
+    # The last day the user's scope covered the object (a person who moved on): entries made
+    # later are not theirs to read (issue 10, scope in time). ``None``: no such limit.
+    in_scope_until: dt.date | None = None
 
 
 def parse_object(raw: str) -> tuple[str, int]:
@@ -75,8 +78,9 @@ def subject(user, kind: str, pk: int) -> Subject:
         return Subject(kind, pk, org, f"tổ chức #{pk}", reveal=True)
     if kind == tracking.PERSON:
         person = access.get_person(user, pk, today)
-        reveal = access.can_person(user, person, today, Capability.WRITE)
-        return Subject(kind, pk, person, person.full_name, reveal)
+        window = access.person_window(user, person, today)
+        reveal = window.full and access.can_person(user, person, today, Capability.WRITE)
+        return Subject(kind, pk, person, person.full_name, reveal, window.last_day)
     if kind == tracking.MEETING:
         from chibo.meetings.models import Meeting
 
@@ -115,6 +119,8 @@ def entries(found: Subject, since: dt.date | None = None, until: dt.date | None 
     if since and until and since > until:
         raise InvalidParam("Ngày bắt đầu (since) phải trước hoặc bằng ngày kết thúc (until).")
     rows = Entry.objects.about(found.kind, found.pk)
+    if found.in_scope_until is not None:
+        until = min(until or found.in_scope_until, found.in_scope_until)
     zone = timezone.get_current_timezone()
     if since:
         rows = rows.filter(at__gte=dt.datetime.combine(since, dt.time.min, zone))

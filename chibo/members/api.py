@@ -135,6 +135,7 @@ class PersonOut(Schema):
 def _person_out(request, person, on: dt.date) -> PersonOut:
     record = getattr(person, "party", None)
     # Scope in time (issue 10): the part of the person's life the caller's scope covers.
+    access.forget_ties(person)  # a write just before may have changed them
     window = access.person_window(request.user, person, on)
     day = window.day(on)
     writable = window.full and access.can_person(request.user, person, on, Capability.WRITE)
