@@ -139,10 +139,12 @@ def admission_warnings(person: Person, decision_date: dt.date, ceremony_date: dt
                 f"Tuổi khi kết nạp là {months // 12} tuổi {months % 12} tháng, ngoài khoảng "
                 "18–60 tuổi (R-MEM-01); trên 60 tuổi phải do cấp ủy cấp tỉnh quyết định."
             )
-    deadline = vndates.add_working_days(decision_date, 30)
+    from chibo.rules.models import working_calendar  # policy data, as RuleSet is read
+
+    deadline = working_calendar().add_working_days(decision_date, 30)
     if ceremony_date > deadline:
         warnings.append(
-            f"Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định (hạn {format_date(deadline)}; "
+            f"Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định (hạn đến hết ngày {format_date(deadline)}; "
             "R-MEM-03); cần có ý kiến của cấp ủy cấp trên trực tiếp."
         )
     return warnings
