@@ -259,7 +259,16 @@ def check_probation(ctx: Context) -> list[Finding]:
     # Probationers are few: found through the index on official_date (two index searches;
     # an OR of both makes SQLite scan), then their memberships in the scope's cells.
     waiting = {}
-    for query in (Q(official_date__isnull=True), Q(official_date__gt=ctx.on)):
+    # A recognition decided after ``on`` leaves the member waiting on ``on``, though the
+    # official date is back-dated to the end of probation (R-MEM-06): a late decision must
+    # not erase the overdue finding of the days before it. Bounded through the index on
+    # official_date: a decision more than two years after the probation is not looked for.
+    late_decisions = Q(
+        official_date__lte=ctx.on,
+        official_date__gt=vndates.add_months(ctx.on, -24),
+        recognition_decided_on__gt=ctx.on,
+    )
+    for query in (Q(official_date__isnull=True), Q(official_date__gt=ctx.on), late_decisions):
         records = PartyRecord.objects.filter(query, ceremony_date__lte=ctx.on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.on)
         )

@@ -56,10 +56,11 @@ def record(on: dt.date) -> Outcome:
 
 
 def record_late_recognitions(on: dt.date) -> int:
-    """R-MEM-05: every recognition dated after its deadline (30 working days after the
+    """R-MEM-05: every recognition decided after its deadline (30 working days after the
     probation) and on or before ``on`` is kept as the overdue finding's record, closed on
-    the recognition day: first seen the day after the deadline, resolved on the official
-    date, the message naming both dates. Returns how many records were written or fixed."""
+    the decision day: first seen the day after the deadline, resolved on the decision day,
+    the message naming both dates. The official date itself is back-dated to the end of
+    probation (R-MEM-06), so it cannot tell lateness. Returns how many records it wrote."""
     rule_sets = list(RuleSet.objects.order_by("valid_from"))
     calendar = working_calendar()
 
@@ -67,24 +68,25 @@ def record_late_recognitions(on: dt.date) -> int:
         return next((r for r in rule_sets if r.holds_on(day)), None) or RuleSet.on(day)
 
     late = {}
-    records = PartyRecord.objects.filter(official_date__lte=on).values_list(
+    records = PartyRecord.objects.filter(recognition_decided_on__lte=on).values_list(
         "person_id",
         "person__ho",
         "person__ten_dem",
         "person__ten",
         "ceremony_date",
-        "official_date",
+        "recognition_decided_on",
     )
-    for person_id, ho, ten_dem, ten, ceremony, official in records.iterator(chunk_size=5000):
-        # Cheap bound first: 30 working days are never fewer than 30 calendar days.
+    for person_id, ho, ten_dem, ten, ceremony, decided in records.iterator(chunk_size=5000):
         rules = rules_on(ceremony)
         end = vndates.add_months(ceremony, rules.probation_months)
-        if official <= end + dt.timedelta(days=rules_on(end).recognition_window_days):
+        window = rules_on(end).recognition_window_days
+        # Cheap bound first: n working days are never fewer than n calendar days.
+        if decided <= end + dt.timedelta(days=window):
             continue
-        deadline = calendar.add_working_days(end, rules_on(end).recognition_window_days)
-        if official > deadline:
+        deadline = calendar.add_working_days(end, window)
+        if decided > deadline:
             name = " ".join(p for p in (ho, ten_dem, ten) if p)
-            late[person_id] = (name, deadline, official)
+            late[person_id] = (name, deadline, decided)
     if not late:
         return 0
     keys = {f"R-MEM-05:{person_id}:overdue": person_id for person_id in late}
@@ -98,19 +100,19 @@ def record_late_recognitions(on: dt.date) -> int:
             cells[person_id] = cell_id
     written = 0
     for key, person_id in keys.items():
-        name, deadline, official = late[person_id]
+        name, deadline, decided = late[person_id]
         if person_id not in cells:  # in no cell on the deadline: nobody's finding to keep
             continue
         wanted = {
             "rule_id": "R-MEM-05",
             "organization_id": cells[person_id],
             "message": (
-                f"{name}: công nhận chính thức trễ hạn, ngày {format_date(official)}; hạn xét "
-                f"đến hết ngày {format_date(deadline)}."
+                f"{name}: quyết định công nhận chính thức trễ hạn, ngày {format_date(decided)}; "
+                f"hạn xét đến hết ngày {format_date(deadline)}."
             )[:500],
             "first_seen": deadline + dt.timedelta(days=1),
-            "last_seen": official - dt.timedelta(days=1),
-            "resolved_on": official,
+            "last_seen": decided - dt.timedelta(days=1),
+            "resolved_on": decided,
         }
         record_ = existing.get(key)
         if record_ is not None and all(getattr(record_, f) == v for f, v in wanted.items()):
