@@ -510,6 +510,18 @@ def check_attendance(ctx: Context) -> list[Finding]:
                     f"{meeting.pk}",
                 )
             )
+        elif minutes is None:  # the meeting page fails the duration too (quality.duration_check)
+            found.append(
+                ctx.finding(
+                    "R-MTG-03",
+                    Severity.LOW,
+                    meeting.cell_id,
+                    f"Buổi sinh hoạt ngày {format_date(meeting.date)} chưa ghi giờ bắt đầu, "
+                    "kết thúc.",
+                    reverse("meetings:detail", args=[meeting.pk]),
+                    f"{meeting.pk}:times",
+                )
+            )
         if not meeting.counted:
             found.append(
                 ctx.finding(

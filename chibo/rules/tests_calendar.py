@@ -198,6 +198,34 @@ class OneEngineTests(CheckTestCase):
         api = self.client.get("/api/v1/findings", {"as_of": "2025-06-06"}).json()
         self.assertIn(f"R-MTG-12:{held[3].pk}", {f["key"] for f in api["findings"]})
 
+    def test_r_mtg_12_r_mtg_03_the_page_and_the_board_give_one_answer(self):
+        from chibo.meetings.models import Meeting
+
+        people = self.staff(self.cell_a, 7)
+        held = [
+            self.meeting(self.cell_a, D(2025, 6, 2), people),
+            self.meeting(
+                self.cell_a, D(2025, 6, 9), people, marks={people[6].pk: (Presence.UNEXCUSED, "")}
+            ),
+            self.meeting(self.cell_a, D(2025, 6, 16), people, minutes=80),
+            self.meeting(self.cell_a, D(2025, 6, 23), people),
+        ]
+        Meeting.objects.filter(pk=held[3].pk).update(start_time=None, end_time=None)
+        rubric = next(r for r in Rubric.objects.all() if r.holds_on(D(2025, 6, 30)))
+        found = rules_of(D(2025, 6, 30), self.cell_a)
+        for meeting in Meeting.objects.filter(pk__in=[m.pk for m in held]):
+            with self.subTest(meeting=str(meeting)):
+                on_board = {f.rule_id for f in found if f.url.endswith(f"/{meeting.pk}/")}
+                page_ok = (
+                    quality.criterion_one(meeting, rubric).ok,
+                    quality.duration_check(meeting, rubric).ok,
+                )
+                self.assertEqual(page_ok, ("R-MTG-12" not in on_board, "R-MTG-03" not in on_board))
+        self.assertEqual(
+            [quality.duration_check(m, rubric).ok for m in Meeting.objects.order_by("date")],
+            [True, True, False, False],
+        )
+
     def test_r_mtg_02_combined_meeting_before_28_10_2025_is_not_both(self):
         people = self.staff(self.cell_a, 7)
         for month in (1, 2, 3):
