@@ -1,5 +1,6 @@
 """Vietnamese dates: parsing and writing (R-TXT-01, R-DOC-05), month arithmetic (R-MEM-01,
-R-MEM-04) and working days with Vietnamese public holidays (R-MEM-03, R-MEM-05).
+R-MEM-04) and working days on the official calendar, passed in as data (R-MEM-03, R-MEM-05,
+R-MEM-09).
 """
 
 import calendar
