@@ -347,8 +347,15 @@ class OneEngineTests(CheckTestCase):
             with self.subTest(user=supervisor.username):
                 self.assertLessEqual(below, keys(supervisor))
         self.assertLessEqual(keys(self.secretary), keys(new_committee))
+        self.login(self.board)
         board_page = self.client.get(reverse("rules:alerts"), {"as_of": on.isoformat()})
         self.assertContains(board_page, "Kiện toàn chi ủy")
+        # The board's follow-up page lists the task as overdue today; so do its alerts.
+        followup = self.client.get(reverse("briefings:followup")).context["tasks"]
+        overdue = {f"BRIEF:task:{task.pk}" for task, _name, late in followup if late}
+        self.assertTrue(overdue)
+        today = self.client.get("/api/v1/findings").json()["findings"]
+        self.assertLessEqual(overdue, {f["key"] for f in today})
 
     def test_overview_rows_agree_with_the_summary(self):
         people = self.staff(self.cell_a, 3)
