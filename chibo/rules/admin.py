@@ -8,7 +8,15 @@ from chibo.rules.models import CalendarDay, CalendarYear, Dismissal, RuleSet
 
 @admin.register(RuleSet)
 class RuleSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "valid_from", "valid_to", "regulation", "term_policy"]
+    list_display = [
+        "name",
+        "valid_from",
+        "valid_to",
+        "regulation",
+        "meeting_guide",
+        "combined_counts_both",
+        "term_policy",
+    ]
 
 
 @admin.register(CalendarYear)

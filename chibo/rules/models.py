@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from chibo.lib.validity import Validity, interval_constraint, valid_on
-from chibo.lib.vndates import WorkingCalendar
+from chibo.lib.vndates import WorkingCalendar, vietnam_public_holidays
 from chibo.orgs.models import Organization, TermPolicy
 
 
@@ -126,6 +126,21 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.get_kind_display().lower()}: {self.name}"
+
+
+def year_days(year: int) -> tuple[CalendarYear | None, list[tuple[dt.date, str, str]]]:
+    """The year's calendar entry and its days as ``(day, kind, name)``, in order. A year
+    without an entry lists what deadlines are counted on then: the statutory weekdays off
+    (``lib.vndates``) and any day entered for it."""
+    entry = CalendarYear.objects.filter(year=year).first()
+    rows = [(d.day, d.kind, d.name) for d in CalendarDay.objects.filter(day__year=year)]
+    if entry is None:
+        rows += [
+            (day, DayKind.OFF, "Theo Bộ luật Lao động 2019 (tính tự động)")
+            for day in vietnam_public_holidays(year)
+            if day.weekday() < 5 and day not in {r[0] for r in rows}
+        ]
+    return entry, sorted(rows)
 
 
 def working_calendar() -> WorkingCalendar:

@@ -153,6 +153,23 @@ class CalendarPageTests(ChiboTestCase):
         self.assertContains(statutory, "Chưa có lịch chính thức của năm 2019")
         self.assertIn(D(2019, 2, 5), [row[0] for row in statutory.context["off"]])
 
+    def test_r_mem_05_calendar_api_role_matrix_and_2025(self):
+        api = "/api/v1/calendar"
+        readers = [self.admin, self.board, self.secretary, self.viewer, self.outsider]
+        self.assert_statuses("get", api + "?year=2025", {u: 200 for u in readers})
+        self.assert_statuses("post", api, {self.board: 405, self.viewer: 405})
+        self.assertEqual(Client().get(api).status_code, 401)
+        self.login(self.viewer)
+        body = self.client.get(api, {"year": "2025"}).json()
+        off = {d["day"] for d in body["days_off"]}
+        self.assertTrue({"2025-01-25", "2025-02-02", "2025-05-02"} <= off)
+        self.assertNotIn("2025-02-03", off)
+        self.assertEqual([d["day"] for d in body["make_up_days"]], ["2025-04-26"])
+        self.assertTrue(body["official"] and body["confirmed"] and body["source"])
+        bad = self.client.get(api, {"year": "năm"})
+        self.assertEqual(bad.status_code, 400)
+        self.assertIn("không hợp lệ", bad.json()["detail"])
+
     def test_r_mem_05_superuser_edits_the_calendar_in_the_admin(self):
         self.login(self.superuser)
         changelist = reverse("admin:rules_calendarday_changelist")

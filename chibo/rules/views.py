@@ -11,19 +11,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
-from chibo.lib import params, vndates
+from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
 from chibo.rules import checks, forms
 from chibo.rules.models import (
-    CalendarDay,
     CalendarYear,
     DayKind,
     Dismissal,
     FindingRecord,
     RuleSet,
     Severity,
+    year_days,
 )
 
 
@@ -121,36 +121,29 @@ def dismiss(request):
     return form_page(request, form, "form_page.html", context, action)
 
 
+def calendar_year(query) -> int:
+    """The ``year`` parameter of the calendar page and API; this year when absent."""
+    year = params.optional_int(query, "year", "năm")
+    if year is None:
+        return params.as_of({}).year
+    if not params.MIN_YEAR <= year <= params.MAX_YEAR:
+        raise params.InvalidParam(f"Năm phải từ {params.MIN_YEAR} đến {params.MAX_YEAR}.")
+    return year
+
+
 @require_GET
 def calendar(request):
     """The working calendar of a year, read-only for every signed-in user (R-MEM-03, R-MEM-05,
     R-MEM-09): the days off and the make-up working days the deadlines are counted on. A
     superuser edits them in the admin."""
-    year = params.optional_int(request.GET, "year", "năm")
-    if year is None:
-        year = params.as_of({}).year
-    if not params.MIN_YEAR <= year <= params.MAX_YEAR:
-        raise params.InvalidParam(f"Năm phải từ {params.MIN_YEAR} đến {params.MAX_YEAR}.")
-    entry = CalendarYear.objects.filter(year=year).first()
-    days = CalendarDay.objects.filter(day__year=year)
-    if entry is None:
-        # No official calendar for the year: show what the deadlines are counted on, the
-        # statutory days and any day entered for the year.
-        statutory = [
-            (d, DayKind.OFF.label, "Theo Bộ luật Lao động 2019 (tính tự động)")
-            for d in sorted(vndates.vietnam_public_holidays(year))
-            if d.weekday() < 5
-        ]
-        entered = [(d.day, d.get_kind_display(), d.name) for d in days]
-        rows = sorted(statutory + entered)
-    else:
-        rows = [(d.day, d.get_kind_display(), d.name) for d in days]
+    year = calendar_year(request.GET)
+    entry, rows = year_days(year)
     context = {
         "nav": "alerts",
         "year": year,
         "entry": entry,
-        "off": [r for r in rows if r[1] == DayKind.OFF.label],
-        "make_up": [r for r in rows if r[1] == DayKind.MAKE_UP.label],
+        "off": [r for r in rows if r[1] == DayKind.OFF],
+        "make_up": [r for r in rows if r[1] == DayKind.MAKE_UP],
         "years": list(CalendarYear.objects.values_list("year", flat=True)),
     }
     return render(request, "rules/calendar.html", context)
