@@ -91,7 +91,8 @@ TRACKED: dict[str, Track] = {
     "briefings.Progress": Track(((CONFERENCE, "assignment__conclusion__conference_id"),)),
     "briefings.IssuedPaper": Track(((CONFERENCE, "conference_id"),)),
     "rules.RuleSet": Track(),
-    "rules.Holiday": Track(),
+    "rules.CalendarYear": Track(),
+    "rules.CalendarDay": Track(),
     # Seen again every day: only its appearance and resolution are history.
     "rules.FindingRecord": Track(((ORG, "organization_id"),), frozenset({"last_seen"})),
     "rules.Dismissal": Track(((ORG, "organization_id"),)),

@@ -354,3 +354,30 @@ class ExistingHelpersTests(SimpleTestCase):
         self.assertEqual(vndates.format_date(D(2026, 1, 5)), "05/01/2026")
         with self.assertRaises(vndates.DateParseError):
             vndates.parse_date("31/02/2024")
+
+
+class WorkingCalendarTests(SimpleTestCase):
+    """``WorkingCalendar``: the official calendar passed in as data (R-MEM-05)."""
+
+    # 1/1 and the Tết break of 2025, as published: 25/1 to 2/2.
+    tet_2025 = frozenset(
+        {D(2025, 1, 1)} | {D(2025, 1, 25) + dt.timedelta(days=i) for i in range(9)}
+    )
+
+    def test_r_mem_05_a_published_year_ignores_the_statutory_guess(self):
+        calendar = vndates.WorkingCalendar(days_off=self.tet_2025, years=frozenset({2025}))
+        self.assertTrue(calendar.is_working_day(D(2025, 2, 3)))  # the rule would give nghỉ bù
+        self.assertFalse(calendar.is_working_day(D(2025, 1, 27)))  # the rule would not
+        self.assertFalse(vndates.is_working_day(D(2025, 2, 3)))
+        self.assertEqual(calendar.add_working_days(D(2024, 12, 13), 30), D(2025, 2, 3))
+
+    def test_r_mem_05_a_make_up_saturday_counts_and_other_years_keep_the_rule(self):
+        calendar = vndates.WorkingCalendar(
+            make_up_days=frozenset({D(2024, 5, 4)}), years=frozenset({2025})
+        )
+        self.assertTrue(calendar.is_working_day(D(2024, 5, 4)))
+        self.assertFalse(calendar.is_working_day(D(2024, 5, 11)))
+        self.assertFalse(calendar.is_working_day(D(2024, 2, 12)))  # Tết 2024 by the rule
+        self.assertEqual(calendar.add_working_days(D(2024, 5, 3), 1), D(2024, 5, 4))
+        with self.assertRaises(ValueError):
+            calendar.add_working_days(D(2024, 5, 3), 0)

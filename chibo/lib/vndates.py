@@ -1,11 +1,13 @@
 """Vietnamese dates: parsing and writing (R-TXT-01, R-DOC-05), month arithmetic (R-MEM-01,
-R-MEM-04) and working days with Vietnamese public holidays (R-MEM-03, R-MEM-05).
+R-MEM-04) and working days on the official calendar, passed in as data (R-MEM-03, R-MEM-05,
+R-MEM-09).
 """
 
 import calendar
 import datetime as dt
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cache
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -157,9 +159,9 @@ def vietnam_public_holidays(year: int) -> frozenset[dt.date]:
     compensatory day off (nghỉ bù, Art. 111 §3) on the next weekday that is not itself a
     holiday or already a compensatory day. Weekend holidays stay in the set.
 
-    The exact Tết days and the bridge days the Prime Minister announces each year may differ
-    from this rule; pass those through ``extra_holidays`` of ``is_working_day`` and
-    ``add_working_days``.
+    The exact Tết days and the swaps the government announces each year differ from this
+    rule (Tết 2025 was 25/01–02/02, and 03/02 a working day): the official days are data, in
+    a ``WorkingCalendar``; this rule only fills the years the data does not cover.
 
     Outside ``LUNAR_TABLE_YEARS`` only the solar holidays are returned (no Tết, no Hùng
     Vương): old records still get a deadline rather than an error, and a missing holiday can
@@ -177,32 +179,56 @@ def vietnam_public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(days | compensatory)
 
 
-def is_working_day(day: dt.date, extra_holidays: Collection[dt.date] = ()) -> bool:
-    """Monday to Friday and neither a public holiday nor in ``extra_holidays`` (R-MEM-05).
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The official working calendar, as data the caller passes in (R-MEM-03, R-MEM-05,
+    R-MEM-09). lib knows no models: ``chibo.rules.models.working_calendar()`` builds one.
 
-    ``extra_holidays`` makes the calendar configurable: days off announced for the year,
-    local holidays. They are taken as given, without compensatory days of their own.
+    ``years`` are the years whose days off are published in full: in them a weekday is off
+    only when listed in ``days_off``, and a Saturday or Sunday listed in ``make_up_days``
+    (ngày làm bù of a swap) is a working day. In any other year the statutory rule of
+    ``vietnam_public_holidays`` applies, with ``days_off`` and ``make_up_days`` on top.
     """
-    return (
-        not _is_weekend(day)
-        and day not in vietnam_public_holidays(day.year)
-        and day not in extra_holidays
-    )
+
+    days_off: frozenset[dt.date] = frozenset()
+    make_up_days: frozenset[dt.date] = frozenset()
+    years: frozenset[int] = frozenset()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.make_up_days:
+            return True
+        if day in self.days_off or _is_weekend(day):
+            return False
+        return day.year in self.years or day not in vietnam_public_holidays(day.year)
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``start``, ``start`` itself not counted.
+
+        R-MEM-05: the recognition proposal is due by the 30th working day after probation
+        ends (13/12/2024 → 03/02/2025 over Tết Ất Tỵ); R-MEM-03: the ceremony by the 30th
+        after the decision is received; R-MEM-09: the letter by the 30th after sending.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        day = start
+        while n:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+
+STATUTORY = WorkingCalendar()
+"""The statutory rule alone: for code and tests that have no database calendar at hand."""
+
+
+def is_working_day(day: dt.date, extra_holidays: Collection[dt.date] = ()) -> bool:
+    """Monday to Friday and neither a public holiday nor in ``extra_holidays`` (R-MEM-05),
+    by the statutory rule alone; the official calendar is ``WorkingCalendar``.
+    """
+    return WorkingCalendar(days_off=frozenset(extra_holidays)).is_working_day(day)
 
 
 def add_working_days(start: dt.date, n: int, extra_holidays: Collection[dt.date] = ()) -> dt.date:
-    """The ``n``-th working day after ``start``, ``start`` itself not counted (R-MEM-03/05).
-
-    R-MEM-05: the recognition proposal is due by ``add_working_days(probation_end, 30)``;
-    R-MEM-03: the ceremony by ``add_working_days(decision_received, 30)``.
-    """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    # A set, so that a long list of configured days costs nothing per lookup.
-    extra = frozenset(extra_holidays)
-    day = start
-    while n:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, extra):
-            n -= 1
-    return day
+    """``WorkingCalendar.add_working_days`` under the statutory rule and ``extra_holidays``."""
+    return WorkingCalendar(days_off=frozenset(extra_holidays)).add_working_days(start, n)

@@ -8,9 +8,11 @@
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from chibo.lib.idlist import IdList
 from chibo.meetings.models import Attendance, Computed, Meeting, Presence, Rubric
 from chibo.members.models import Membership, official_on
 
@@ -98,6 +100,39 @@ def excused_streaks(meeting: Meeting) -> dict[int, int]:
     return streaks
 
 
+def longest_excused_streaks(meetings: Iterable[Meeting]) -> dict[int, int]:
+    """Per meeting id: the longest run of excused absences in a row, that meeting included,
+    of a member marked excused at it, within the calendar year over the cell's meetings
+    (R-MTG-12). The meeting page and the alerts board both read it; one query, whatever the
+    number of meetings (only members excused at one of them can have a run there).
+    """
+    meetings = [m for m in meetings if m.date is not None]
+    if not meetings:
+        return {}
+    wanted = {m.pk for m in meetings}
+    rows = (
+        Attendance.objects.filter(
+            meeting__cell_id__in=IdList({m.cell_id for m in meetings}),
+            meeting__date__gte=dt.date(min(m.date for m in meetings).year, 1, 1),
+            meeting__date__lte=max(m.date for m in meetings),
+            person__in=Attendance.objects.filter(
+                meeting_id__in=IdList(wanted), status=Presence.EXCUSED
+            ).values("person"),
+        )
+        .order_by("meeting__cell_id", "person_id", "meeting__date", "meeting_id")
+        .values_list("meeting__cell_id", "person_id", "meeting__date", "meeting_id", "status")
+    )
+    longest = dict.fromkeys(wanted, 0)
+    run, current = 0, None
+    for cell, person, day, meeting_id, status in rows:
+        if (cell, person, day.year) != current:  # a new member, cell or year starts afresh
+            run, current = 0, (cell, person, day.year)
+        run = run + 1 if status == Presence.EXCUSED else 0
+        if meeting_id in wanted:
+            longest[meeting_id] = max(longest[meeting_id], run)
+    return longest
+
+
 @dataclass
 class Check:
     ok: bool
@@ -118,7 +153,7 @@ def criterion_one(meeting: Meeting, rubric: Rubric) -> Check:
     if summary.counts.get(Presence.UNEXCUSED):
         ok = False
         facts.append(f"Có {summary.counts[Presence.UNEXCUSED]} đảng viên vắng không lý do.")
-    longest = max(excused_streaks(meeting).values(), default=0)
+    longest = longest_excused_streaks([meeting]).get(meeting.pk, 0)
     if longest > rubric.max_excused_in_a_row:
         ok = False
         facts.append(

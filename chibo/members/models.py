@@ -175,12 +175,12 @@ class PartyRecord(models.Model):
     @property
     def recognition_deadline(self) -> dt.date:
         """R-MEM-05: the cell proposes recognition within 30 working days after probation,
-        counted on the holiday calendar (statutory days plus the configured extra ones)."""
-        from chibo.rules.models import Holiday, RuleSet
+        counted on the official working calendar (its days off and make-up days)."""
+        from chibo.rules.models import RuleSet, working_calendar
 
         end = self.probation_end
         days = RuleSet.on(end).recognition_window_days
-        return vndates.add_working_days(end, days, Holiday.days())
+        return working_calendar().add_working_days(end, days)
 
     def status_on(self, on: dt.date) -> Status:
         if self.ended_on is not None and self.ended_on <= on:
@@ -359,7 +359,9 @@ class Transfer(models.Model):
     @property
     def letter_deadline(self) -> dt.date:
         """R-MEM-09: the letter is presented within 30 working days of sending."""
-        return vndates.add_working_days(self.sent_on, 30)
+        from chibo.rules.models import working_calendar
+
+        return working_calendar().add_working_days(self.sent_on, 30)
 
 
 class Rank(models.IntegerChoices):

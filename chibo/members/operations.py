@@ -150,13 +150,15 @@ def admission_warnings(
                     "18–60 tuổi (R-MEM-01); trên 60 tuổi phải do cấp ủy cấp tỉnh quyết định.",
                 )
             )
-    deadline = vndates.add_working_days(decision_date, 30)
+    from chibo.rules.models import working_calendar  # policy data, as RuleSet is read
+
+    deadline = working_calendar().add_working_days(decision_date, 30)
     if ceremony_date > deadline:
         warnings.append(
             Caution(
                 "ceremony_late",
                 "Lễ kết nạp sau hạn 30 ngày làm việc kể từ quyết định "
-                f"(hạn {format_date(deadline)}; R-MEM-03); cần có ý kiến của cấp ủy cấp trên "
+                f"(hạn đến hết ngày {format_date(deadline)}; R-MEM-03); cần có ý kiến của cấp ủy cấp trên "
                 "trực tiếp.",
             )
         )

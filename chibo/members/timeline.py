@@ -36,7 +36,7 @@ def timeline(person: Person) -> list[Event]:
             Event(
                 record.ceremony_date,
                 "Lễ kết nạp, bắt đầu dự bị",
-                f"hết dự bị {format_date(record.probation_end)}; hạn xét chính thức "
+                f"hết dự bị {format_date(record.probation_end)}; hạn xét chính thức đến hết ngày "
                 f"{format_date(record.recognition_deadline)}",
             )
         )

@@ -47,20 +47,21 @@ class Relation(models.TextChoices):
 
 
 _SUBTREE_SQL = """
-WITH RECURSIVE roots(id) AS (
+WITH RECURSIVE tree(id) AS (
     SELECT id FROM orgs_organization WHERE id IN ({placeholders})
-    {predecessors}
-),
-tree(id) AS (
-    SELECT id FROM roots
     UNION
-    SELECT l.child_id FROM orgs_orglink l JOIN tree t ON l.parent_id = t.id
-    WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s)
+    SELECT step.next_id FROM tree t JOIN (
+        SELECT l.parent_id AS from_id, l.child_id AS next_id FROM orgs_orglink l
+        WHERE l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to > %s)
+        {predecessors}
+    ) step ON step.from_id = t.id
 )
 SELECT id FROM tree
 """
-_PREDECESSORS_SQL = """UNION
-    SELECT s.predecessor_id FROM orgs_orgsuccession s JOIN roots r ON s.successor_id = r.id"""
+# One recursive reference (PostgreSQL allows no more): a step goes down a link in force on
+# the date or back from a successor to its predecessor.
+_PREDECESSORS_SQL = """UNION ALL
+        SELECT s.successor_id, s.predecessor_id FROM orgs_orgsuccession s"""
 
 
 _ANCESTORS_SQL = """
@@ -89,8 +90,10 @@ class OrganizationQuerySet(models.QuerySet):
     ) -> frozenset[int]:
         """The roots and every organization under them on ``on``, by either relation.
 
-        With ``with_predecessors``, the roots' predecessors (transitively, through merges and
-        splits) count as roots too. One recursive query on SQLite and PostgreSQL alike.
+        With ``with_predecessors``, the predecessors of every organization found (transitively,
+        through merges and splits) are in it too, so a supervising user's scope holds all that
+        its subordinate organizations' users see. One recursive query on SQLite and PostgreSQL
+        alike.
         """
         roots = sorted(set(root_ids))
         if not roots:

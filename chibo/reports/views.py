@@ -1,4 +1,4 @@
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -78,14 +78,24 @@ def overview(request):
             "",
         ),
     ]
+    # One answer: each cell's row lists the same findings the summary counts; findings about
+    # organizations that are not cells (tasks of a commune committee) are counted apart.
+    by_org = defaultdict(list)
+    for finding in found:
+        by_org[finding.organization_id].append(finding)
+    cell_ids = {row.organization_id for row in data.cells}
+    page = Paginator(data.cells, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": "overview",
         "on": on,
         "org_id": org_id,
         "cards": cards,
         "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
-        "cells": Paginator(data.cells, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page")),
-        "warned": stats.cells_with_warnings(data),
+        "cells": page,
+        "rows": [(row, by_org.get(row.organization_id, [])) for row in page],
+        "warned": sum(1 for cell in cell_ids if by_org.get(cell)),
+        "elsewhere": sum(len(items) for org, items in by_org.items() if org not in cell_ids),
         "alerts": Counter(f.severity for f in found),
+        "total": len(found),
     }
     return render(request, "reports/overview.html", context)

@@ -1,19 +1,34 @@
-"""Rule sets and extra holidays are data: a superuser adds a later regime or a day off
+"""Rule sets and the working calendar are data: a superuser adds a later regime or a day off
 here, without code (domain §2)."""
 
 from django.contrib import admin
 
-from chibo.rules.models import Dismissal, Holiday, RuleSet
+from chibo.rules.models import CalendarDay, CalendarYear, Dismissal, RuleSet
 
 
 @admin.register(RuleSet)
 class RuleSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "valid_from", "valid_to", "regulation", "term_policy"]
+    list_display = [
+        "name",
+        "valid_from",
+        "valid_to",
+        "regulation",
+        "meeting_guide",
+        "combined_counts_both",
+        "term_policy",
+    ]
 
 
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["day", "name"]
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "confirmed", "source"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
 
 
 @admin.register(Dismissal)

@@ -18,6 +18,7 @@ from chibo.briefings.models import Assignment, Recommendation, RecStatus
 from chibo.lib import vndates
 from chibo.lib.idlist import IdList
 from chibo.lib.vndates import format_date
+from chibo.meetings import quality
 from chibo.meetings.models import (
     Attendance,
     Kind,
@@ -30,7 +31,7 @@ from chibo.meetings.models import (
 from chibo.members.models import Membership, MembershipKind, PartyRecord, Person
 from chibo.orgs.models import Term, TermPolicy
 from chibo.reports import stats
-from chibo.rules.models import Dismissal, Holiday, RuleSet, Severity
+from chibo.rules.models import Dismissal, RuleSet, Severity, working_calendar
 
 SOURCES = {
     "R-ORG-01": "Điều lệ Đảng, Điều 24 khoản 1",
@@ -39,9 +40,10 @@ SOURCES = {
     "R-MEM-05": "Điều lệ Đảng, Điều 5",
     "R-MEM-12": "Điều lệ Đảng, Điều 8",
     "R-MTG-01": "Điều lệ Đảng, Điều 24 khoản 2",
-    "R-MTG-02": "Hướng dẫn 12-HD/BTCTW; Hướng dẫn 42-HD/BTCTW",
-    "R-MTG-12": "Hướng dẫn 12-HD/BTCTW, tiêu chí 1",
-    "R-MTG-03": "Hướng dẫn 12-HD/BTCTW; từ 28/10/2025 Hướng dẫn 42-HD/BTCTW",
+    # {guide}: the meeting guide of the rule set in force (HD 12, from 28/10/2025 HD 42).
+    "R-MTG-02": "{guide}",
+    "R-MTG-12": "{guide}, tiêu chí 1",
+    "R-MTG-03": "{guide}",
     "F-6": "Phân công cấp ủy viên theo dõi chi bộ",
     "R-POL-02": "Công văn 273-CV/BTCTW; Quy định về tổ chức đảng trong CAND",
     "F-7": "Quy chế làm việc của chi bộ",
@@ -90,7 +92,10 @@ class Context:
         return [row.organization_id for row in self.overview.cells]
 
     def cite(self, rule_id: str) -> str:
-        return f"{SOURCES.get(rule_id, rule_id)}; {self.rules.regulation}"
+        """The rule's source and the regulation in force on the date (QĐ 24 until 19/1/2025,
+        QĐ 232 from 20/1/2025, QĐ 294 from 1/7/2025: rule sets are data)."""
+        source = SOURCES.get(rule_id, rule_id).format(guide=self.rules.meeting_guide)
+        return f"{source}; {self.rules.regulation}"
 
     def finding(self, rule_id, severity, org_id, message, url, key, facts=(), person_id=None):
         return Finding(
@@ -254,7 +259,16 @@ def check_probation(ctx: Context) -> list[Finding]:
     # Probationers are few: found through the index on official_date (two index searches;
     # an OR of both makes SQLite scan), then their memberships in the scope's cells.
     waiting = {}
-    for query in (Q(official_date__isnull=True), Q(official_date__gt=ctx.on)):
+    # A recognition decided after ``on`` leaves the member waiting on ``on``, though the
+    # official date is back-dated to the end of probation (R-MEM-06): a late decision must
+    # not erase the overdue finding of the days before it. Bounded through the index on
+    # official_date: a decision more than two years after the probation is not looked for.
+    late_decisions = Q(
+        official_date__lte=ctx.on,
+        official_date__gt=vndates.add_months(ctx.on, -24),
+        recognition_decided_on__gt=ctx.on,
+    )
+    for query in (Q(official_date__isnull=True), Q(official_date__gt=ctx.on), late_decisions):
         records = PartyRecord.objects.filter(query, ceremony_date__lte=ctx.on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.on)
         )
@@ -268,7 +282,7 @@ def check_probation(ctx: Context) -> list[Finding]:
         )
         .values_list("person_id", "cell_id")
     )
-    holidays = Holiday.days()
+    calendar = working_calendar()
     due = []
     for person_id, cell_id in cells.items():
         end = vndates.add_months(waiting[person_id], ctx.rules.probation_months)
@@ -277,24 +291,26 @@ def check_probation(ctx: Context) -> list[Finding]:
     names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=[d[0] for d in due])}
     found = []
     for person_id, org, end in due:
-        deadline = vndates.add_working_days(end, ctx.rules.recognition_window_days, holidays)
+        deadline = calendar.add_working_days(end, ctx.rules.recognition_window_days)
         name, url = names[person_id], _person_url(person_id, ctx.on)
         if ctx.on > deadline:
             message, key, severity = (
-                f"{name}: quá hạn xét công nhận chính thức (hạn {format_date(deadline)}).",
+                f"{name}: quá hạn xét công nhận chính thức (hạn đến hết ngày "
+                f"{format_date(deadline)}).",
                 "overdue",
                 Severity.MEDIUM,
             )
         elif end <= ctx.on:
             message, key, severity = (
                 f"{name}: đã hết dự bị ngày {format_date(end)}; chi bộ xét, đề nghị công nhận "
-                f"chính thức trước {format_date(deadline)}.",
+                f"chính thức đến hết ngày {format_date(deadline)}.",
                 "window",
                 Severity.LOW,
             )
         else:
             message, key, severity = (
-                f"{name}: hết 12 tháng dự bị ngày {format_date(end)}; hạn xét đến {format_date(deadline)}.",
+                f"{name}: hết 12 tháng dự bị ngày {format_date(end)}; hạn xét đến hết ngày "
+                f"{format_date(deadline)}.",
                 f"soon:{end.isoformat()}",
                 Severity.LOW,
             )
@@ -364,6 +380,44 @@ def _alive_during(spans, first: dt.date, after: dt.date) -> bool:
     return any(start <= first and (end is None or end >= after) for start, end in spans)
 
 
+def _regular_and_thematic(held) -> tuple[set, set]:
+    """(cell, month) with a regular meeting and (cell, quarter) with a thematic one, from
+    ``(cell, date, kind, makeup)`` rows (R-MTG-01, R-MTG-02). A make-up (bù) never counts as
+    the regular meeting of its month: it makes up for another one.
+
+    A combined session counts as both only under the rule set in force on its day (from
+    28/10/2025, HD 42). Before, a thematic meeting does not replace the month's regular one:
+    a combined session is the month's regular meeting when the month has no other, and the
+    quarter's thematic one only when a separate regular meeting was held that month.
+    """
+    rule_sets = list(RuleSet.objects.all())
+
+    def counts_both(day: dt.date) -> bool:
+        in_force = next((r for r in rule_sets if r.holds_on(day)), None)
+        return in_force is not None and in_force.combined_counts_both
+
+    regular, thematic, combined = set(), set(), []
+    for cell, day, kind, makeup in held:
+        kind = Kind(kind)
+        if makeup:
+            if kind.counts_as_thematic:
+                thematic.add((cell, (day.month - 1) // 3))
+            continue
+        if kind == Kind.COMBINED and not counts_both(day):
+            combined.append((cell, day))
+            continue
+        if kind.counts_as_regular:
+            regular.add((cell, day.month))
+        if kind.counts_as_thematic:
+            thematic.add((cell, (day.month - 1) // 3))
+    for cell, day in sorted(combined):
+        if (cell, day.month) in regular:
+            thematic.add((cell, (day.month - 1) // 3))
+        else:
+            regular.add((cell, day.month))
+    return regular, thematic
+
+
 def check_meetings(ctx: Context) -> list[Finding]:
     """R-MTG-01 a month without a regular meeting; R-MTG-02 a quarter without a thematic
     one; both over the calendar year up to the date, for cells alive the whole period.
@@ -377,12 +431,7 @@ def check_meetings(ctx: Context) -> list[Finding]:
         .exclude(stage=Stage.PLANNED)
         .values_list("cell_id", "date", "kind", "makeup")
     )
-    regular, thematic = set(), set()
-    for cell, day, kind, makeup in held:
-        if Kind(kind).counts_as_regular and not makeup:
-            regular.add((cell, day.month))
-        if Kind(kind).counts_as_thematic:
-            thematic.add((cell, (day.month - 1) // 3))
+    regular, thematic = _regular_and_thematic(held)
     spans = _alive(ctx)
     found = []
     board = reverse("meetings:board")
@@ -428,7 +477,8 @@ def check_meetings(ctx: Context) -> list[Finding]:
 
 
 def check_attendance(ctx: Context) -> list[Finding]:
-    """R-MTG-12, criterion 1, and R-MTG-03, the duration, for the meetings of this month and
+    """R-MTG-12, criterion 1 as the meeting page judges it (attendance above the threshold, no
+    unexcused absence, nobody excused more than 3 times in a row in the year), and R-MTG-03, the duration, for the meetings of this month and
     the last, under the rubric in force on each meeting's day (120 minutes for a combined
     meeting from 28/10/2025)."""
     first = vndates.add_months(dt.date(ctx.on.year, ctx.on.month, 1), -1)
@@ -447,10 +497,13 @@ def check_attendance(ctx: Context) -> list[Finding]:
         )
     )
     rubrics = list(Rubric.objects.filter(valid_from__lte=ctx.on))
+    meetings = list(meetings)
+    streaks = quality.longest_excused_streaks(meetings)
     found = []
     for meeting in meetings:
         rubric = next((r for r in rubrics if r.holds_on(meeting.date)), None)
         threshold = rubric.attendance_above if rubric else 85
+        in_a_row = rubric.max_excused_in_a_row if rubric else 3
         minutes, needed = (
             meeting.duration_minutes,
             rubric.min_minutes_for(meeting.kind) if rubric else 90,
@@ -466,6 +519,18 @@ def check_attendance(ctx: Context) -> list[Finding]:
                     f"{meeting.pk}",
                 )
             )
+        elif minutes is None:  # the meeting page fails the duration too (quality.duration_check)
+            found.append(
+                ctx.finding(
+                    "R-MTG-03",
+                    Severity.LOW,
+                    meeting.cell_id,
+                    f"Buổi sinh hoạt ngày {format_date(meeting.date)} chưa ghi giờ bắt đầu, "
+                    "kết thúc.",
+                    reverse("meetings:detail", args=[meeting.pk]),
+                    f"{meeting.pk}:times",
+                )
+            )
         if not meeting.counted:
             found.append(
                 ctx.finding(
@@ -479,10 +544,15 @@ def check_attendance(ctx: Context) -> list[Finding]:
             )
             continue
         rate = meeting.attended * 100 / meeting.counted
-        if rate <= threshold or meeting.unexcused:
+        streak = streaks.get(meeting.pk, 0)
+        if rate <= threshold or meeting.unexcused or streak > in_a_row:
             facts = [f"Tỷ lệ dự họp {rate:.1f}%".replace(".", ",") + f" (cần trên {threshold}%)"]
             if meeting.unexcused:
                 facts.append(f"{meeting.unexcused} đảng viên vắng không lý do")
+            if streak > in_a_row:
+                facts.append(
+                    f"Có đảng viên vắng có lý do {streak} lần liên tiếp trong năm (quá {in_a_row})"
+                )
             found.append(
                 ctx.finding(
                     "R-MTG-12",
@@ -557,7 +627,8 @@ def check_briefings(ctx: Context) -> list[Finding]:
                 "BRIEF",
                 Severity.MEDIUM,
                 org,
-                f"Kiến nghị quá hạn trả lời (hạn {format_date(rec.due_on)}): {rec.text[:120]}",
+                f"Kiến nghị quá hạn trả lời (hạn đến hết ngày {format_date(rec.due_on)}): "
+                f"{rec.text[:120]}",
                 reverse("briefings:answer", args=[rec.pk]),
                 f"rec:{rec.pk}",
             )
@@ -568,7 +639,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
                 "BRIEF",
                 Severity.MEDIUM,
                 task.organization_id,
-                f"Nhiệm vụ quá hạn (hạn {format_date(task.conclusion.due_on)}): "
+                f"Nhiệm vụ quá hạn (hạn đến hết ngày {format_date(task.conclusion.due_on)}): "
                 f"{task.conclusion.text[:120]}",
                 reverse("briefings:progress", args=[task.pk]),
                 f"task:{task.pk}",

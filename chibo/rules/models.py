@@ -1,5 +1,5 @@
 """Rule sets as data (domain §2): the thresholds the checks use, each set valid for an
-interval and citing its documents; a holiday calendar; the daily record of findings and the
+interval and citing its documents; the official working calendar; the daily record of findings and the
 dismissals, kept as history."""
 
 import datetime as dt
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from chibo.lib.validity import Validity, interval_constraint, valid_on
+from chibo.lib.vndates import WorkingCalendar, vietnam_public_holidays
 from chibo.orgs.models import Organization, TermPolicy
 
 
@@ -55,6 +56,17 @@ class RuleSet(Validity):
     superior_absent_in_a_row = models.PositiveSmallIntegerField(
         "cấp ủy cấp trên vắng liên tiếp bao nhiêu buổi thì cảnh báo (F-6)", default=2
     )
+    meeting_guide = models.CharField(
+        "hướng dẫn sinh hoạt chi bộ viện dẫn (R-MTG-*)",
+        max_length=120,
+        default="Hướng dẫn 12-HD/BTCTW ngày 6/7/2018",
+    )
+    combined_counts_both = models.BooleanField(
+        "một buổi kết hợp tính cả thường kỳ và chuyên đề (R-MTG-02)",
+        default=False,
+        help_text="Chỉ từ Hướng dẫn 42-HD/BTCTW ngày 28/10/2025; trước đó chuyên đề không "
+        "thay sinh hoạt thường kỳ.",
+    )
 
     class Meta:
         verbose_name = "bộ quy định"
@@ -70,23 +82,74 @@ class RuleSet(Validity):
         return rules if rules is not None else cls(name="Mặc định", regulation="Điều lệ Đảng")
 
 
-class Holiday(models.Model):
-    """Extra days off on top of the statutory ones (Tết swaps announced each year)."""
+class CalendarYear(models.Model):
+    """A year of the official working calendar (R-MEM-03, R-MEM-05, R-MEM-09): its days off
+    and make-up days are complete, with the source they come from. A year without a row is
+    counted by the statutory rule of ``lib.vndates`` (plus any days entered for it)."""
 
-    day = models.DateField("ngày nghỉ", unique=True)
+    year = models.PositiveSmallIntegerField("năm", unique=True)
+    source = models.TextField(
+        "nguồn", help_text="Thông báo nghỉ lễ, Tết của năm; ghi [?] chỗ chưa đối chiếu được."
+    )
+    confirmed = models.BooleanField(
+        "đã đối chiếu văn bản chính thức",
+        default=False,
+        help_text="Bỏ chọn khi lịch của năm còn là dự kiến hoặc chưa đối chiếu ([?]).",
+    )
+
+    class Meta:
+        verbose_name = "lịch làm việc năm"
+        verbose_name_plural = "lịch làm việc theo năm"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"Lịch làm việc năm {self.year}"
+
+
+class DayKind(models.TextChoices):
+    OFF = "off", "Ngày nghỉ"
+    MAKE_UP = "make_up", "Ngày làm bù"
+
+
+class CalendarDay(models.Model):
+    """A day off (holiday, compensatory day, a swapped weekday) or a make-up working day
+    (a Saturday worked in exchange for a swapped day) of the official calendar."""
+
+    day = models.DateField("ngày", unique=True)
+    kind = models.CharField("loại", max_length=8, choices=DayKind.choices, default=DayKind.OFF)
     name = models.CharField("lý do", max_length=200)
 
     class Meta:
-        verbose_name = "ngày nghỉ bổ sung"
-        verbose_name_plural = "ngày nghỉ bổ sung"
+        verbose_name = "ngày nghỉ, ngày làm bù"
+        verbose_name_plural = "ngày nghỉ, ngày làm bù"
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.name}"
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display().lower()}: {self.name}"
 
-    @classmethod
-    def days(cls) -> frozenset[dt.date]:
-        return frozenset(cls.objects.values_list("day", flat=True))
+
+def year_days(year: int) -> tuple[CalendarYear | None, list[tuple[dt.date, str, str]]]:
+    """The year's calendar entry and its days as ``(day, kind, name)``, in order. A year
+    without an entry lists what deadlines are counted on then: the statutory weekdays off
+    (``lib.vndates``) and any day entered for it."""
+    entry = CalendarYear.objects.filter(year=year).first()
+    rows = [(d.day, d.kind, d.name) for d in CalendarDay.objects.filter(day__year=year)]
+    if entry is None:
+        rows += [
+            (day, DayKind.OFF, "Theo Bộ luật Lao động 2019 (tính tự động)")
+            for day in vietnam_public_holidays(year)
+            if day.weekday() < 5 and day not in {r[0] for r in rows}
+        ]
+    return entry, sorted(rows)
+
+
+def working_calendar() -> WorkingCalendar:
+    """The official working calendar from the data (two queries), for ``lib.vndates``."""
+    off, make_up = set(), set()
+    for day, kind in CalendarDay.objects.values_list("day", "kind"):
+        (make_up if kind == DayKind.MAKE_UP else off).add(day)
+    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    return WorkingCalendar(days_off=frozenset(off), make_up_days=frozenset(make_up), years=years)
 
 
 class Severity(models.TextChoices):

@@ -6,4 +6,5 @@ app_name = "rules"
 urlpatterns = [
     path("", views.alerts, name="alerts"),
     path("dismiss/", views.dismiss, name="dismiss"),
+    path("calendar/", views.calendar, name="calendar"),
 ]

@@ -17,7 +17,15 @@ from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
 from chibo.rules import checks, forms
-from chibo.rules.models import Dismissal, FindingRecord, RuleSet, Severity
+from chibo.rules.models import (
+    CalendarYear,
+    DayKind,
+    Dismissal,
+    FindingRecord,
+    RuleSet,
+    Severity,
+    year_days,
+)
 
 
 def _query(request) -> str:
@@ -113,3 +121,31 @@ def dismiss(request):
         ],
     }
     return form_page(request, form, "form_page.html", context, action)
+
+
+def calendar_year(query) -> int:
+    """The ``year`` parameter of the calendar page and API; this year when absent."""
+    year = params.optional_int(query, "year", "năm")
+    if year is None:
+        return params.as_of({}).year
+    if not params.MIN_YEAR <= year <= params.MAX_YEAR:
+        raise params.InvalidParam(f"Năm phải từ {params.MIN_YEAR} đến {params.MAX_YEAR}.")
+    return year
+
+
+@require_GET
+def calendar(request):
+    """The working calendar of a year, read-only for every signed-in user (R-MEM-03, R-MEM-05,
+    R-MEM-09): the days off and the make-up working days the deadlines are counted on. A
+    superuser edits them in the admin."""
+    year = calendar_year(request.GET)
+    entry, rows = year_days(year)
+    context = {
+        "nav": "alerts",
+        "year": year,
+        "entry": entry,
+        "off": [r for r in rows if r[1] == DayKind.OFF],
+        "make_up": [r for r in rows if r[1] == DayKind.MAKE_UP],
+        "years": list(CalendarYear.objects.values_list("year", flat=True)),
+    }
+    return render(request, "rules/calendar.html", context)

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         outcome = daily.record(on)
         self.stdout.write(
             f"Ngày {on:%d/%m/%Y}: {outcome.new} mới, {outcome.still_open} vẫn còn, "
-            f"{outcome.resolved} đã khắc phục."
+            f"{outcome.resolved} đã khắc phục; {outcome.late} công nhận chính thức trễ hạn được ghi lại."
         )
