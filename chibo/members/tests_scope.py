@@ -76,6 +76,29 @@ class PersonWindowTests(ChiboTestCase):
         body = self.client.get(url, {"as_of": "2026-11-30"}).json()
         self.assertEqual((body["status_on"], body["in_scope_until"]), ("2026-11-30", None))
 
+    def test_role_matrix_of_the_clipped_view(self):
+        """Who reads what of a member who moved from cell A to cell B on 10/1/2023."""
+        expected = {
+            self.board: (200, False),  # the district holds both cells: the whole record
+            self.viewer: (200, False),
+            self.admin: (200, False),
+            self.outsider: (200, False),  # commune B holds the record now
+            self.committee: (200, True),  # commune A: only the time in cell A
+            self.secretary: (200, True),  # cell A: the same
+            self.police_viewer: (200, False),  # the police committee: both cells' sector
+        }
+        for user, (status, clipped) in expected.items():
+            with self.subTest(user=user.username):
+                self.login(user)
+                response = self.client.get(self.url, {"as_of": "2026-11-30"})
+                self.assertEqual(response.status_code, status)
+                self.assertEqual('data-testid="clipped"' in response.content.decode(), clipped)
+                api = self.client.get(f"/api/v1/people/{self.person.pk}", {"as_of": "2026-11-30"})
+                self.assertEqual(api.json()["in_scope_until"], "2023-01-09" if clipped else None)
+        self.login(self.secretary)
+        self.assertEqual(self.client.post(self.url).status_code, 405)
+        self.assertEqual(self.client.post(f"/api/v1/people/{self.person.pk}").status_code, 405)
+
     def test_outside_every_period_is_still_404(self):
         stranger = make_user("stranger", "committee", self.commune_b, valid_from=D(2020, 1, 1))
         other = add_member(self.cell_a, "Đỗ Văn Khác")
