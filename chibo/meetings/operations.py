@@ -67,10 +67,19 @@ def _set_makeup(meeting: Meeting, makeup: bool, reason: str) -> None:
 
 
 def _one_regular_a_month(meeting: Meeting, field: str) -> None:
-    """R-MTG-01: one regular meeting a month; another one is a make-up (bù) with a reason."""
+    """R-MTG-01: one regular meeting a month; another one is a make-up (bù) with a reason.
+
+    A combined session counts as the month's regular meeting only under a rule set that says
+    so (HD 42, from 28/10/2025; R-MTG-02). Before, a combined session beside a separate
+    regular meeting is that month's thematic one, so only two of the same kind clash."""
+    from chibo.rules.models import RuleSet  # policy data by date, read by every app
+
     if not meeting.is_main_regular:
         return
-    other = regular_in_month(meeting.cell_id, meeting.day, exclude_pk=meeting.pk).first()
+    others = regular_in_month(meeting.cell_id, meeting.day, exclude_pk=meeting.pk)
+    if not RuleSet.on(meeting.day).combined_counts_both:
+        others = others.filter(kind=meeting.kind)
+    other = others.first()
     if other is not None:
         state = "đã họp ngày" if other.date else "dự kiến ngày"
         raise ValidationError(

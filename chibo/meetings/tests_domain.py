@@ -61,13 +61,12 @@ class MakeupTests(MeetingTestCase):
     def test_r_mtg_01_held_meeting_counts_and_other_kinds_are_free(self):
         self.meeting(day=D(2023, 5, 5))  # held
         with self.assertRaisesMessage(ValidationError, "đã họp ngày 05/05/2023"):
-            ops.plan(
-                cell=self.cell_a,
-                kind=Kind.COMBINED,
-                planned_date=D(2023, 5, 26),
-                topic="x",
-                by=None,
-            )
+            ops.plan(cell=self.cell_a, kind=Kind.REGULAR, planned_date=D(2023, 5, 26), by=None)
+        # R-MTG-02 before HD 42: a combined session beside the regular meeting is the month's
+        # thematic one, not a second regular meeting.
+        ops.plan(
+            cell=self.cell_a, kind=Kind.COMBINED, planned_date=D(2023, 5, 25), topic="x", by=None
+        )
         ops.plan(
             cell=self.cell_a,
             kind=Kind.THEMATIC,
@@ -78,7 +77,19 @@ class MakeupTests(MeetingTestCase):
         ops.plan(cell=self.cell_a, kind=Kind.EXTRAORDINARY, planned_date=D(2023, 5, 27), by=None)
         ops.plan(cell=self.cell_b, kind=Kind.REGULAR, planned_date=D(2023, 5, 5), by=None)
         ops.plan(cell=self.cell_a, kind=Kind.REGULAR, planned_date=D(2023, 6, 1), by=None)
-        self.assertEqual(Meeting.objects.count(), 5)
+        self.assertEqual(Meeting.objects.count(), 6)
+
+    def test_r_mtg_01_from_hd_42_a_combined_session_is_the_months_regular_one(self):
+        """From 28/10/2025 a combined session counts as both (HD 42): another regular or
+        combined meeting in its month is a second regular meeting."""
+        ops.plan(
+            cell=self.cell_a, kind=Kind.COMBINED, planned_date=D(2026, 3, 5), topic="x", by=None
+        )
+        for kind in (Kind.REGULAR, Kind.COMBINED):
+            with self.subTest(kind=kind), self.assertRaisesMessage(ValidationError, "R-MTG-01"):
+                ops.plan(
+                    cell=self.cell_a, kind=kind, planned_date=D(2026, 3, 20), topic="y", by=None
+                )
 
     def test_r_mtg_01_holding_into_a_month_that_has_one_is_refused(self):
         april = ops.plan(cell=self.cell_a, kind=Kind.REGULAR, planned_date=D(2023, 4, 28), by=None)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from chibo.accounts.models import Role
 from chibo.briefings import operations as briefings
+from chibo.lib import vndates
 from chibo.meetings import quality
 from chibo.meetings.models import Kind, Presence, Rubric
 from chibo.members import operations as members
@@ -220,18 +221,21 @@ class OneEngineTests(CheckTestCase):
 
         people = self.staff(self.cell_a, 7)
         held = [
-            self.meeting(self.cell_a, D(2025, 6, 2), people),
+            # One regular meeting a month (R-MTG-01).
+            self.meeting(self.cell_a, D(2025, 3, 3), people),
             self.meeting(
-                self.cell_a, D(2025, 6, 9), people, marks={people[6].pk: (Presence.UNEXCUSED, "")}
+                self.cell_a, D(2025, 4, 7), people, marks={people[6].pk: (Presence.UNEXCUSED, "")}
             ),
-            self.meeting(self.cell_a, D(2025, 6, 16), people, minutes=80),
-            self.meeting(self.cell_a, D(2025, 6, 23), people),
+            self.meeting(self.cell_a, D(2025, 5, 5), people, minutes=80),
+            self.meeting(self.cell_a, D(2025, 6, 2), people),
         ]
         Meeting.objects.filter(pk=held[3].pk).update(start_time=None, end_time=None)
         rubric = next(r for r in Rubric.objects.all() if r.holds_on(D(2025, 6, 30)))
-        found = rules_of(D(2025, 6, 30), self.cell_a)
         for meeting in Meeting.objects.filter(pk__in=[m.pk for m in held]):
             with self.subTest(meeting=str(meeting)):
+                # The board judges the meetings of the month (and the one before) on its end.
+                month_end = vndates.add_months(meeting.date.replace(day=1), 1) - dt.timedelta(1)
+                found = rules_of(month_end, self.cell_a)
                 on_board = {f.rule_id for f in found if f.url.endswith(f"/{meeting.pk}/")}
                 page_ok = (
                     quality.criterion_one(meeting, rubric).ok,
