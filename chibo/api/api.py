@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from chibo.accounts.models import ApiToken
+from chibo.api import openapi
 from chibo.lib.apiforms import FormInvalid
 from chibo.lib.params import InvalidParam
 
@@ -60,20 +61,20 @@ def invalid_param(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
-    body = [e for e in exc.errors if e.get("loc", [""])[0] == "body"]
+    """Input the request schema refuses: 400 with a Vietnamese message at each field."""
+    body = openapi.field_errors(exc.errors, "body")
     if body:
-        fields = {str(e["loc"][2]) for e in body if len(e.get("loc", [])) > 2}
-        return api.create_response(
-            request,
-            {
-                "detail": "Nội dung gửi lên không đúng dạng (cần một đối tượng JSON hợp lệ).",
-                "errors": {f: ["Giá trị phải là một chuỗi, số hoặc true/false."] for f in fields},
-            },
-            status=400,
-        )
-    fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors})
-    message = "Tham số không hợp lệ: " + ", ".join(f for f in fields if f)
-    return _detail(request, message.rstrip(": "), 400)
+        detail = "Dữ liệu không hợp lệ."
+        if set(body) == {"__all__"}:
+            detail = "Nội dung gửi lên phải là một đối tượng JSON hợp lệ."
+        return api.create_response(request, {"detail": detail, "errors": body}, status=400)
+    errors = {}
+    for source in ("query", "path", "header", "cookie"):
+        errors.update(openapi.field_errors(exc.errors, source))
+    message = "Tham số không hợp lệ: " + ", ".join(sorted(errors))
+    return api.create_response(
+        request, {"detail": message.rstrip(": "), "errors": errors}, status=400
+    )
 
 
 @api.exception_handler(Exception)
@@ -112,9 +113,11 @@ api.add_router("/stats", "chibo.reports.api.router")
 api.add_router("/members", "chibo.members.api.members")
 api.add_router("/people", "chibo.members.api.people")
 api.add_router("/positions", "chibo.members.api.positions")
+api.add_router("/transfers", "chibo.members.api.transfers")
 api.add_router("/regulations", "chibo.documents.api.router")
 api.add_router("/meetings", "chibo.meetings.api.router")
 api.add_router("/conferences", "chibo.briefings.api.conferences")
 api.add_router("/recommendations", "chibo.briefings.api.recommendations")
 api.add_router("/tasks", "chibo.briefings.api.tasks")
 api.add_router("/findings", "chibo.rules.api.router")
+openapi.document(api)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from chibo.accounts import access
-from chibo.lib import params
+from chibo.lib import apiforms, params
 from chibo.lib.params import InvalidParam
 from chibo.orgs.models import Kind, OrgLink, OrgVersion, Relation
 
@@ -112,7 +112,7 @@ def list_organizations(
 
 
 @router.get("/{org_id}", response=OrganizationOut, summary="Một tổ chức đảng vào một ngày")
-def get_organization(request: HttpRequest, org_id: int, as_of: str = ""):
+def get_organization(request: HttpRequest, org_id: apiforms.PathId, as_of: str = ""):
     on = params.as_of({"as_of": as_of})
     org = access.get_org(request.user, org_id, on)
     day = org.nearest_day(on)

@@ -15,7 +15,7 @@ from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import checks, forms
+from chibo.rules import checks, forms, operations
 from chibo.rules.models import Dismissal, FindingRecord, RuleSet, Severity
 
 
@@ -92,8 +92,8 @@ def dismiss(request):
     def action(data):
         if data["key"] != key:
             raise ValidationError("Cảnh báo không khớp.")
-        Dismissal.objects.create(
-            key=key, reason=data["reason"], by=request.user, organization=org, from_day=on
+        operations.dismiss(
+            finding=finding, organization=org, reason=data["reason"], on=on, by=request.user
         )
         return reverse(
             "rules:alerts"
