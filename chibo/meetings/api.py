@@ -22,6 +22,7 @@ from chibo.members.roster import cells_in
 from chibo.orgs.models import Organization
 
 router = Router(tags=["meetings"])
+assignments = Router(tags=["meetings"])
 
 
 class AttendanceOut(Schema):
@@ -308,8 +309,8 @@ AssignIn = apiforms.schema_of(
 )
 
 
-@router.post(
-    "/assignments",
+@assignments.post(
+    "",
     response={201: AssignmentOut},
     summary="Phân công cấp ủy viên cấp trên theo dõi chi bộ (F-6)",
 )
