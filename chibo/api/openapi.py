@@ -54,7 +54,7 @@ IDEMPOTENCY_KEY = {
     "required": False,
     "description": "Khóa do máy khách tạo (ví dụ UUID): gửi lại cùng khóa và cùng nội dung trong "
     "24 giờ thì nhận lại câu trả lời lần đầu, không ghi thêm; cùng khóa, nội dung khác: 409.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string"},
 }
 
 
