@@ -102,7 +102,10 @@ def forbidden(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     if isinstance(exc, FormInvalid):
-        return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=400)
+        answer = {"detail": str(exc), "errors": exc.errors}
+        if exc.warnings:
+            answer["warnings"] = exc.warnings
+        return api.create_response(request, answer, status=400)
     # django-ninja's own texts are English; say it in Vietnamese by status.
     text = STATUS_TEXT.get(exc.status_code, "Yêu cầu không hợp lệ.")
     return _detail(request, text, exc.status_code)

@@ -4,7 +4,7 @@ Vietnamese messages for input the request schema refuses."""
 
 from typing import Any
 
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 
 ERROR_REF = "#/components/schemas/Error"
 
@@ -24,13 +24,6 @@ WRITE_ONLY = {409, 413, 415}
 RETRY_AFTER = {"Retry-After": {"description": "Số giây nên chờ.", "schema": {"type": "integer"}}}
 
 
-class Error(Schema):
-    """Every error answer of the API."""
-
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
 def _error_schema() -> dict:
     return {
         "title": "Error",
@@ -42,6 +35,12 @@ def _error_schema() -> dict:
                 "type": "object",
                 "description": "Lỗi theo từng trường (trường `__all__`: lỗi chung).",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+            "warnings": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Cảnh báo cần xác nhận (ví dụ số CCCD không khớp giới tính, năm "
+                "sinh): gửi lại với `confirm_warnings: true` để vẫn ghi.",
             },
         },
         "required": ["detail"],
@@ -67,8 +66,9 @@ def complete(schema: dict) -> dict:
                 continue
             write = method.lower() != "get"
             responses = operation["responses"]
+            declared = {str(code) for code in responses}  # ninja's keys are int, ours str
             for status, text in ERRORS.items():
-                if status in WRITE_ONLY and not write:
+                if (status in WRITE_ONLY and not write) or str(status) in declared:
                     continue
                 answer: dict[str, Any] = {
                     "description": text,
@@ -76,7 +76,7 @@ def complete(schema: dict) -> dict:
                 }
                 if status in {429, 503}:
                     answer["headers"] = RETRY_AFTER
-                responses.setdefault(str(status), answer)
+                responses[str(status)] = answer
             if write:
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "Idempotency-Key" for p in parameters):

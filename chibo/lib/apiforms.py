@@ -47,9 +47,10 @@ Bool = Annotated[bool, Strict()]
 class FormInvalid(HttpError):
     """400 with the form's Vietnamese messages per field."""
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]], warnings: list[str] | None = None):
         super().__init__(400, "Dữ liệu không hợp lệ.")
         self.errors = errors
+        self.warnings = warnings or []
 
 
 class Body(Schema):
@@ -148,7 +149,9 @@ def errors_of(form) -> dict[str, list[str]]:
 def bind(form) -> dict:
     """The cleaned data, or ``FormInvalid``."""
     if not form.is_valid():
-        raise FormInvalid(errors_of(form))
+        # A warnings form (R-MEM-01 age, CCCD checks) lists what it found, so the client can
+        # show each warning and send again with ``confirm_warnings: true``.
+        raise FormInvalid(errors_of(form), warnings=[str(w) for w in getattr(form, "warnings", [])])
     return form.cleaned_data
 
 
