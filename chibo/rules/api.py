@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.lib import apiforms, params
@@ -75,10 +75,13 @@ def dismiss(request: HttpRequest, body: DismissIn, as_of: str = ""):
             finding=finding, organization=org, reason=data["reason"], on=on, by=request.user
         ),
     )
-    return 201, DismissalOut(
-        id=made.pk,
-        key=made.key,
-        organization=made.organization_id,
-        from_day=made.from_day,
-        reason=made.reason,
+    return Status(
+        201,
+        DismissalOut(
+            id=made.pk,
+            key=made.key,
+            organization=made.organization_id,
+            from_day=made.from_day,
+            reason=made.reason,
+        ),
     )
