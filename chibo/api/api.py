@@ -112,6 +112,7 @@ def http_error(request, exc):
 
 
 api.add_router("/organizations", "chibo.orgs.api.router")
+api.add_router("/mergers", "chibo.orgs.api.mergers")
 api.add_router("/stats", "chibo.reports.api.router")
 api.add_router("/members", "chibo.members.api.members")
 api.add_router("/people", "chibo.members.api.people")
