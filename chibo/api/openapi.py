@@ -47,6 +47,13 @@ def _error_schema() -> dict:
     }
 
 
+# Query dates are typed as text: like the pages' addresses they take both spellings.
+DATE_PARAMETERS = {
+    "as_of": "Ngày xem số liệu, yyyy-mm-dd hoặc dd/mm/yyyy, năm 1930–2200; mặc định hôm nay.",
+    "start": "Từ ngày (ngày dự kiến), yyyy-mm-dd hoặc dd/mm/yyyy.",
+    "end": "Đến ngày (ngày dự kiến), yyyy-mm-dd hoặc dd/mm/yyyy.",
+}
+
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -77,6 +84,9 @@ def complete(schema: dict) -> dict:
                 if status in {429, 503}:
                     answer["headers"] = RETRY_AFTER
                 responses[str(status)] = answer
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter["name"] in DATE_PARAMETERS:
+                    parameter.setdefault("description", DATE_PARAMETERS[parameter["name"]])
             if write:
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "Idempotency-Key" for p in parameters):
