@@ -104,53 +104,62 @@ def document(api: NinjaAPI) -> None:
     api.get_openapi_schema = get_openapi_schema
 
 
-# What the request schema refuses, said in Vietnamese at the field (pydantic's error types).
+# What the request schema refuses, said in Vietnamese at the field (pydantic's error types);
+# the wording is the one the transport checks use for the same faults.
 FIELD_MESSAGES = {
     "missing": "Trường này là bắt buộc.",
     "extra_forbidden": "Trường này không có trong yêu cầu.",
-    "string_type": "Giá trị phải là một chuỗi.",
-    "int_type": "Giá trị phải là một số nguyên.",
-    "int_parsing": "Giá trị phải là một số nguyên.",
-    "int_from_float": "Giá trị phải là một số nguyên.",
-    "bool_type": "Giá trị phải là true hoặc false.",
-    "bool_parsing": "Giá trị phải là true hoặc false.",
-    "iso_date": "Ngày phải là một chuỗi dạng yyyy-mm-dd, ví dụ 2023-05-24.",
-    "list_type": "Giá trị phải là một danh sách.",
-    "dict_type": "Giá trị phải là một đối tượng JSON.",
-    "model_type": "Giá trị phải là một đối tượng JSON.",
-    "string_pattern_mismatch": "Giá trị không đúng dạng (giờ: hh:mm, ví dụ 14:00).",
+    "string_type": "Phải là một chuỗi.",
+    "int_type": "Phải là một số nguyên.",
+    "int_parsing": "Phải là một số nguyên.",
+    "int_from_float": "Phải là một số nguyên.",
+    "bool_type": "Phải là true hoặc false.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "iso_date": "Phải là một ngày dạng yyyy-mm-dd.",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_type": "Phải là một đối tượng JSON.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+    "string_pattern_mismatch": "Không đúng dạng (giờ: hh:mm, ví dụ 14:00).",
 }
+# Tags pydantic adds to a location for a dict key or the member of a union that failed.
+LOCATION_TAGS = {"str", "int", "bool", "float", "none", "[key]"}
 
 
 def field_message(error: dict) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind.startswith("date_"):
-        return "Ngày không có thật; hãy nhập dạng yyyy-mm-dd, ví dụ 2023-05-24."
+        return "Phải là một ngày có thật, dạng yyyy-mm-dd."
     if kind == "string_too_long":
         return f"Tối đa {ctx.get('max_length')} ký tự."
     if kind == "too_long":
         return f"Tối đa {ctx.get('max_length')} phần tử."
-    if kind == "literal_error":
-        return f"Giá trị phải là một trong: {ctx.get('expected', '')}."
+    if kind in {"literal_error", "enum"}:
+        return f"Phải là một trong: {ctx.get('expected', '')}."
     if kind == "greater_than_equal":
-        return f"Giá trị phải từ {ctx.get('ge')} trở lên."
+        return f"Phải lớn hơn hoặc bằng {ctx.get('ge')}."
     if kind == "less_than_equal":
-        return f"Giá trị không được lớn hơn {ctx.get('le')}."
+        return f"Phải nhỏ hơn hoặc bằng {ctx.get('le')}."
     return FIELD_MESSAGES.get(kind, "Giá trị không hợp lệ.")
 
 
 def field_errors(errors: list[dict], source: str) -> dict[str, list[str]]:
-    """``{field: [message]}`` for the errors of one request part (``body``, ``query``, …)."""
+    """``{field: [message]}`` for the errors of one request part (``body``, ``query``, …);
+    a nested field is named by its path (``marks.12.status``), the body itself ``__all__``."""
     found: dict[str, list[str]] = {}
     for error in errors:
         loc = [str(p) for p in error.get("loc", ())]
         if not loc or loc[0] != source:
             continue
         # A body's location repeats the parameter name: ("body", "body", "field", ...).
-        rest = loc[2:] if source == "body" else loc[1:]
-        key = ".".join(rest) or "__all__"
+        path = loc[2:] if source == "body" else loc[1:]
+        while path and path[-1] in LOCATION_TAGS:
+            path.pop()
+        key = ".".join(path) or "__all__"
         message = field_message(error)
         if message not in found.setdefault(key, []):
             found[key].append(message)
+    if found.get("__all__") == [FIELD_MESSAGES["model_type"]] and source == "body":
+        found["__all__"] = ["Nội dung gửi lên phải là một đối tượng JSON."]
     return found

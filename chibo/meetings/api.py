@@ -21,6 +21,7 @@ from chibo.members.models import Person
 from chibo.members.roster import cells_in
 from chibo.orgs.models import Organization
 
+ID_KEY = {"type": "string", "pattern": "^[0-9]+$"}  # JSON keys are text: ids written in digits
 router = Router(tags=["meetings"])
 assignments = Router(tags=["meetings"])
 
@@ -169,7 +170,7 @@ class AttendanceIn(apiforms.Body):
     """One mark per member of đảng số on the meeting day, keyed by person id; members left
     out keep the mark they already have (R-MTG-05)."""
 
-    marks: dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], Mark]
+    marks: dict[int, Mark] = Field(json_schema_extra={"propertyNames": ID_KEY})
 
 
 @router.post("/{meeting_id}/attendance", response=MeetingOut, summary="Điểm danh")
@@ -196,7 +197,7 @@ class ScoreIn(apiforms.Body):
     (see the rubric in force on the meeting day); the page's form checks each maximum."""
 
     side: Literal["self", "superior"]
-    points: dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], StrictInt] = {}
+    points: dict[int, StrictInt] = Field({}, json_schema_extra={"propertyNames": ID_KEY})
     note: Annotated[str, Strict(), Field(max_length=500)] = ""
 
 

@@ -139,7 +139,7 @@ SplitIn = apiforms.schema_of(
     "SplitIn",
     extra={
         "children": (
-            dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], Annotated[int, Strict()]],
+            dict[int, Annotated[int, Strict()]],
             Field(
                 {},
                 title="Tổ chức trực thuộc giao cho tổ chức mới số (1–10), theo mã tổ chức",
