@@ -99,5 +99,6 @@ class ConferenceParityTests(ConferenceTestCase):
         made = self.matrix(url, {"confirm": True}, allowed=self.board, denied=self.committee)
         self.assertEqual(made.status_code, 201, made.content)
         self.assertEqual(made.json()["number"], "01-TB/HU")
-        self.assertEqual(self.send("post", url, {"confirm": True}).status_code, 400)
+        # Issued already: a conflict with what was done, not a bad request.
+        self.assertEqual(self.send("post", url, {"confirm": True}).status_code, 409)
         self.assertEqual(IssuedPaper.objects.count(), 1)
