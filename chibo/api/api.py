@@ -15,6 +15,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from chibo.accounts import lockout
 from chibo.accounts.models import ApiToken, User
+from chibo.api import openapi
 from chibo.api.transport import BodyRefused, JsonParser
 from chibo.lib import contention, csrf
 from chibo.lib.apiforms import FormInvalid
@@ -120,75 +121,22 @@ def invalid_param(request, exc):
     return _detail(request, str(exc), 400)
 
 
-# pydantic's error types, said in Vietnamese; the context fills the limits.
-_TYPE_MESSAGES = {
-    "missing": "Trường này là bắt buộc.",
-    "string_too_long": "Tối đa {max_length} ký tự.",
-    "string_too_short": "Tối thiểu {min_length} ký tự.",
-    "too_long": "Tối đa {max_length} phần tử.",
-    "string_type": "Phải là một chuỗi.",
-    "int_type": "Phải là một số nguyên.",
-    "int_parsing": "Phải là một số nguyên.",
-    "int_from_float": "Phải là một số nguyên.",
-    "bool_type": "Phải là true hoặc false.",
-    "bool_parsing": "Phải là true hoặc false.",
-    "date_type": "Phải là một ngày dạng yyyy-mm-dd.",
-    "date_parsing": "Phải là một ngày dạng yyyy-mm-dd.",
-    "date_from_datetime_parsing": "Phải là một ngày dạng yyyy-mm-dd.",
-    "literal_error": "Phải là một trong: {expected}.",
-    "enum": "Phải là một trong: {expected}.",
-    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
-    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
-    "dict_type": "Phải là một đối tượng JSON.",
-    "model_type": "Phải là một đối tượng JSON.",
-    "model_attributes_type": "Phải là một đối tượng JSON.",
-    "list_type": "Phải là một danh sách.",
-}
-_ANY_SCALAR = "Giá trị phải là một chuỗi, số hoặc true/false."
-# Tags pydantic adds to a location for the member of a union that failed.
-_UNION_TAGS = {"str", "int", "bool", "float", "none", "[key]"}
-
-
-def _error_text(error: dict) -> str:
-    template = _TYPE_MESSAGES.get(error.get("type", ""), "Giá trị không hợp lệ.")
-    try:
-        return template.format(**error.get("ctx", {}))
-    except (KeyError, IndexError):
-        return "Giá trị không hợp lệ."
-
-
-def body_errors(errors: list[dict]) -> dict[str, list[str]]:
-    """Validation errors of a JSON body by field path (``ho``, ``marks.12.status``;
-    ``__all__`` for the body itself), each said once in Vietnamese."""
-    by_field: dict[str, list[dict]] = {}
-    for error in errors:
-        path = [str(p) for p in error.get("loc", ())[2:]]
-        while path and (path[-1] in _UNION_TAGS or "[" in path[-1]):
-            path.pop()
-        by_field.setdefault(".".join(path) or "__all__", []).append(error)
-    result = {}
-    for field, found in by_field.items():
-        if len(found) > 1 and all(e.get("type", "").endswith("_type") for e in found):
-            result[field] = [_ANY_SCALAR]  # every member of a str|int|bool union refused it
-        else:
-            result[field] = list(dict.fromkeys(_error_text(e) for e in found))
-    if result.get("__all__") == ["Phải là một đối tượng JSON."]:
-        result["__all__"] = ["Nội dung gửi lên phải là một đối tượng JSON."]
-    return result
-
-
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
-    body = [e for e in exc.errors if e.get("loc", [""])[0] == "body"]
+    """Input the request schema refuses: 400 with a Vietnamese message at each field."""
+    body = openapi.field_errors(exc.errors, "body")
     if body:
-        return api.create_response(
-            request,
-            {"detail": "Dữ liệu không hợp lệ.", "errors": body_errors(body)},
-            status=400,
-        )
-    fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors})
-    message = "Tham số không hợp lệ: " + ", ".join(f for f in fields if f)
-    return _detail(request, message.rstrip(": "), 400)
+        detail = "Dữ liệu không hợp lệ."
+        if set(body) == {"__all__"}:
+            detail = "Nội dung gửi lên phải là một đối tượng JSON hợp lệ."
+        return api.create_response(request, {"detail": detail, "errors": body}, status=400)
+    errors = {}
+    for source in ("query", "path", "header", "cookie"):
+        errors.update(openapi.field_errors(exc.errors, source))
+    message = "Tham số không hợp lệ: " + ", ".join(sorted(errors))
+    return api.create_response(
+        request, {"detail": message.rstrip(": "), "errors": errors}, status=400
+    )
 
 
 @api.exception_handler(DataError)
@@ -248,15 +196,20 @@ def http_error(request, exc):
 
 
 api.add_router("/organizations", "chibo.orgs.api.router")
+api.add_router("/mergers", "chibo.orgs.api.mergers")
 api.add_router("/stats", "chibo.reports.api.router")
 api.add_router("/members", "chibo.members.api.members")
 api.add_router("/people", "chibo.members.api.people")
 api.add_router("/positions", "chibo.members.api.positions")
+api.add_router("/transfers", "chibo.members.api.transfers")
 api.add_router("/regulations", "chibo.documents.api.router")
 api.add_router("/meetings", "chibo.meetings.api.router")
+api.add_router("/superior-assignments", "chibo.meetings.api.assignments")
 api.add_router("/conferences", "chibo.briefings.api.conferences")
 api.add_router("/recommendations", "chibo.briefings.api.recommendations")
 api.add_router("/tasks", "chibo.briefings.api.tasks")
 api.add_router("/findings", "chibo.rules.api.router")
 api.add_router("/audit", "chibo.audit.api.router")
 api.add_router("/calendar", "chibo.rules.api.calendar")
+
+openapi.document(api)

@@ -2,6 +2,7 @@
 scoped like the pages, writes validated by the same forms and operations."""
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -12,7 +13,13 @@ from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.briefings import forms, operations
 from chibo.briefings.models import Assignment, Conference, Recommendation
-from chibo.briefings.views import reads_items_of, targets, visible, writable_cells
+from chibo.briefings.views import (
+    conference_hosts,
+    reads_items_of,
+    targets,
+    visible,
+    writable_cells,
+)
 from chibo.lib import apiforms
 from chibo.orgs.models import NameBook
 
@@ -146,16 +153,11 @@ def list_conferences(request: HttpRequest):
 
 
 @conferences.get("/{conference_id}", response=ConferenceOut, summary="Một hội nghị trực báo")
-def get_conference(request: HttpRequest, conference_id: int):
+def get_conference(request: HttpRequest, conference_id: apiforms.PathId):
     return _out(_conference(request, conference_id), request.user)
 
 
-class RecommendationIn(Schema):
-    raised_by: int | str | None = None
-    addressed_to: int | str | None = None
-    category: str | None = None
-    text: str | None = None
-    due_on: str | None = None
+RecommendationIn = apiforms.schema_of(forms.RecommendationForm, "RecommendationIn")
 
 
 @conferences.post(
@@ -163,13 +165,15 @@ class RecommendationIn(Schema):
     response={201: RecommendationOut},
     summary="Ghi kiến nghị của chi bộ",
 )
-def raise_recommendation(request: HttpRequest, conference_id: int, body: RecommendationIn):
+def raise_recommendation(
+    request: HttpRequest, conference_id: apiforms.PathId, body: RecommendationIn
+):
     conference = _conference(request, conference_id)
     cells = writable_cells(request.user, conference)
     if not cells:
         raise PermissionDenied
     form = forms.RecommendationForm(
-        apiforms.payload_data(body.dict()), cells=cells, targets=targets(conference)
+        apiforms.form_data(body), cells=cells, targets=targets(conference)
     )
     rec = apiforms.run(
         form,
@@ -187,13 +191,11 @@ def raise_recommendation(request: HttpRequest, conference_id: int, body: Recomme
     return Status(201, _rec_out(rec, NameBook([rec.addressed_to_id]), conference.date))
 
 
-class AnswerIn(Schema):
-    status: str | None = None
-    answer: str | None = None
+AnswerIn = apiforms.schema_of(forms.AnswerForm, "AnswerIn")
 
 
 @recommendations.post("/{rec_id}/answer", response=RecommendationOut, summary="Trả lời kiến nghị")
-def answer(request: HttpRequest, rec_id: int, body: AnswerIn):
+def answer(request: HttpRequest, rec_id: apiforms.PathId, body: AnswerIn):
     rec = Recommendation.objects.filter(pk=rec_id).first()
     today = timezone.localdate()
     if rec is None or not (
@@ -203,7 +205,7 @@ def answer(request: HttpRequest, rec_id: int, body: AnswerIn):
         raise Http404
     if not access.can(request.user, rec.addressed_to, today, Capability.WRITE):
         raise PermissionDenied
-    form = forms.AnswerForm(apiforms.payload_data(body.dict()))
+    form = forms.AnswerForm(apiforms.form_data(body))
     apiforms.run(
         form,
         lambda data: operations.answer(
@@ -213,9 +215,7 @@ def answer(request: HttpRequest, rec_id: int, body: AnswerIn):
     return _rec_out(rec, NameBook([rec.addressed_to_id]), rec.raised_on)
 
 
-class ProgressIn(Schema):
-    on: str | None = None
-    text: str | None = None
+ProgressIn = apiforms.schema_of(forms.ProgressForm, "ProgressIn")
 
 
 def _task(request, pk: int) -> Assignment:
@@ -230,11 +230,11 @@ def _task(request, pk: int) -> Assignment:
 
 
 @tasks.post("/{task_id}/progress", response=TaskOut, summary="Báo cáo tiến độ nhiệm vụ")
-def progress(request: HttpRequest, task_id: int, body: ProgressIn):
+def progress(request: HttpRequest, task_id: apiforms.PathId, body: ProgressIn):
     task = _task(request, task_id)
     if not access.can(request.user, task.organization, timezone.localdate(), Capability.WRITE):
         raise PermissionDenied
-    form = forms.ProgressForm(apiforms.payload_data(body.dict()))
+    form = forms.ProgressForm(apiforms.form_data(body))
     apiforms.run(
         form,
         lambda data: operations.report_progress(
@@ -245,15 +245,14 @@ def progress(request: HttpRequest, task_id: int, body: ProgressIn):
 
 
 @tasks.post("/{task_id}/close", response=TaskOut, summary="Đóng nhiệm vụ (cấp ủy tổ chức hội nghị)")
-def close(request: HttpRequest, task_id: int):
+def close(request: HttpRequest, task_id: apiforms.PathId):
     task = _task(request, task_id)
     conference = task.conclusion.conference
     if not access.can(request.user, conference.host, conference.date, Capability.WRITE):
         raise PermissionDenied
-    try:
-        operations.close_task(assignment=task, by=request.user)
-    except ValidationError as error:
-        raise apiforms.FormInvalid({"__all__": error.messages}) from None
+    apiforms.run(
+        forms.Form({}), lambda _data: operations.close_task(assignment=task, by=request.user)
+    )
     return _task_out(task)
 
 
@@ -268,4 +267,145 @@ def _task_out(task: Assignment) -> TaskOut:
         due_on=task.conclusion.due_on,
         closed=task.closed_at is not None,
         overdue=task.is_overdue(),
+    )
+
+
+ConferenceIn = apiforms.schema_of(forms.ConferenceForm, "ConferenceIn")
+
+
+@conferences.post("", response={201: ConferenceOut}, summary="Tạo hội nghị trực báo")
+def create_conference(request: HttpRequest, body: ConferenceIn):
+    on = timezone.localdate()
+    form = forms.ConferenceForm(apiforms.form_data(body), hosts=conference_hosts(request.user, on))
+
+    def action(data):
+        host = data["host"]
+        if not access.can(request.user, host, data["date"], Capability.WRITE):
+            raise ValidationError({"host": "Cấp ủy nằm ngoài phạm vi bạn được ghi vào ngày đó."})
+        return operations.create_conference(
+            host=host,
+            title=data["title"],
+            date=data["date"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            invited=operations.cells_of(host, data["date"]),
+            by=request.user,
+            **{k: data[k] for k in operations.TEXTS if k in data},
+        )
+
+    conference = apiforms.run(form, action)
+    return Status(201, _out(_conference(request, conference.pk), request.user))
+
+
+class ReportOut(Schema):
+    id: int
+    conference: int
+    cell: int
+    stage: Literal["draft", "submitted"]
+    security: str
+    other_tasks: str
+    difficulties: str
+    submitted_at: dt.datetime | None
+
+
+ReportIn = apiforms.schema_of(forms.ReportForm, "CellReportIn")
+
+
+@conferences.put(
+    "/{conference_id}/reports/{cell_id}",
+    response=ReportOut,
+    summary="Báo cáo của chi bộ: lưu, hoặc gửi (submit: true; sau khi gửi không sửa được)",
+)
+def save_report(
+    request: HttpRequest, conference_id: apiforms.PathId, cell_id: apiforms.PathId, body: ReportIn
+):
+    conference = _conference(request, conference_id)
+    cell = conference.invited.filter(pk=cell_id).first()
+    if cell is None or not access.can(request.user, cell, conference.date):
+        raise Http404
+    if not access.can(request.user, cell, conference.date, Capability.WRITE):
+        raise PermissionDenied
+    form = forms.ReportForm(apiforms.form_data(body))
+    saved = apiforms.run(
+        form,
+        lambda data: operations.save_report(
+            conference=conference,
+            cell=cell,
+            submit=data["submit"],
+            by=request.user,
+            security=data["security"],
+            other_tasks=data["other_tasks"],
+            difficulties=data["difficulties"],
+        ),
+    )
+    return ReportOut(
+        id=saved.pk,
+        conference=saved.conference_id,
+        cell=saved.cell_id,
+        stage=saved.stage,
+        security=saved.security,
+        other_tasks=saved.other_tasks,
+        difficulties=saved.difficulties,
+        submitted_at=saved.submitted_at,
+    )
+
+
+ConclusionIn = apiforms.schema_of(forms.ConclusionForm, "ConclusionIn")
+
+
+@conferences.post(
+    "/{conference_id}/conclusions",
+    response={201: ConferenceOut},
+    summary="Thêm kết luận và giao nhiệm vụ",
+)
+def add_conclusion(request: HttpRequest, conference_id: apiforms.PathId, body: ConclusionIn):
+    conference = _conference(request, conference_id)
+    if not access.can(request.user, conference.host, conference.date, Capability.WRITE):
+        raise PermissionDenied
+    form = forms.ConclusionForm(apiforms.form_data(body), targets=targets(conference))
+    apiforms.run(
+        form,
+        lambda data: operations.add_conclusion(
+            conference=conference,
+            text=data["text"],
+            group=data["group"],
+            due_on=data["due_on"],
+            assignees=data["assignees"],
+            by=request.user,
+        ),
+    )
+    return Status(201, _out(_conference(request, conference.pk), request.user))
+
+
+IssueIn = apiforms.schema_of(forms.IssueForm, "IssueIn")
+
+
+@conferences.post(
+    "/{conference_id}/papers/{kind}",
+    response={201: PaperOut},
+    summary="Ban hành BÁO CÁO (BC) hoặc THÔNG BÁO KẾT LUẬN (TB): cấp số, lưu nguyên bản",
+)
+def issue_paper(
+    request: HttpRequest,
+    conference_id: apiforms.PathId,
+    kind: Literal["BC", "TB"],
+    body: IssueIn,
+):
+    conference = _conference(request, conference_id)
+    if not access.can(request.user, conference.host, conference.date, Capability.WRITE):
+        raise PermissionDenied
+    form = forms.IssueForm(apiforms.form_data(body))
+    paper = apiforms.run(
+        form,
+        lambda _data: operations.issue_paper(conference=conference, kind=kind, by=request.user),
+    )
+    return Status(
+        201,
+        PaperOut(
+            id=paper.pk,
+            kind=paper.kind,
+            number=paper.number.code,
+            issued_on=paper.issued_on,
+            sha256=paper.sha256,
+        ),
     )

@@ -103,17 +103,17 @@ def conference_list(request):
     return render(request, "briefings/list.html", context)
 
 
+def conference_hosts(user, on) -> list[OrgVersion]:
+    """The committees ``user`` may hold a conference for on ``on`` (403 when none)."""
+    scope = access.require_any(user, on, Capability.WRITE)
+    versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
+    return [v for v in versions.sorted_by_name() if not Kind(v.kind).is_cell]
+
+
 @require_http_methods(["GET", "POST"])
 def conference_new(request):
     on = params.as_of(request.GET)
-    scope = access.require_any(request.user, on, Capability.WRITE)
-    hosts = [
-        v
-        for v in scope.filter(
-            OrgVersion.objects.on(on), Capability.WRITE, "organization_id"
-        ).sorted_by_name()
-        if not Kind(v.kind).is_cell
-    ]
+    hosts = conference_hosts(request.user, on)
     form = forms.ConferenceForm(posted(request), hosts=hosts, initial={"date": on})
 
     def action(data):

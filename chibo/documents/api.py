@@ -68,24 +68,18 @@ def list_regulations(request: HttpRequest, as_of: str = "", in_force: bool = Fal
     return [_out(r, book, on, r.pk in active) for r in rows if not in_force or r.pk in active]
 
 
-class RegulationIn(Schema):
-    cell: str | int | None = None
-    number: str | int | None = None
-    title: str | None = None
-    issued_on: str | int | None = None
-    replaces: str | int | None = None
+RegulationIn = apiforms.schema_of(RegulationForm, "RegulationIn")
 
 
 @router.post("", response={201: RegulationOut}, summary="Ghi quy chế làm việc (không kèm tệp)")
 def create_regulation(request: HttpRequest, body: RegulationIn):
-    payload = body.dict()
     today = timezone.localdate()
     scope = access.require_any(request.user, today, Capability.WRITE)
     cells = cells_in(scope, today, Capability.WRITE)
     regulations = WorkingRegulation.objects.filter(
         in_force_on(today), cell_id__in=[c.organization_id for c in cells]
     )
-    form = RegulationForm(apiforms.payload_data(payload), cells=cells, regulations=regulations)
+    form = RegulationForm(apiforms.form_data(body), cells=cells, regulations=regulations)
 
     def action(data):
         if not access.can(request.user, data["cell"], data["issued_on"], Capability.WRITE):

@@ -2,22 +2,28 @@
 validated by the same forms and operations."""
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field, Strict, StrictInt
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import apiforms, params
 from chibo.lib.params import InvalidParam
 from chibo.meetings import forms, operations, quality
-from chibo.meetings.models import Meeting, Side
+from chibo.meetings.models import Meeting, Presence, Side, rubric_for
+from chibo.meetings.views import assignable, superior_people
+from chibo.members.models import Person
 from chibo.members.roster import cells_in
 from chibo.orgs.models import Organization
 
+ID_KEY = {"type": "string", "pattern": "^[0-9]+$"}  # JSON keys are text: ids written in digits
 router = Router(tags=["meetings"])
+assignments = Router(tags=["meetings"])
 
 
 class AttendanceOut(Schema):
@@ -129,33 +135,18 @@ def list_meetings(
 
 
 @router.get("/{meeting_id}", response=MeetingOut, summary="Một buổi sinh hoạt")
-def get_meeting(request: HttpRequest, meeting_id: int):
+def get_meeting(request: HttpRequest, meeting_id: apiforms.PathId):
     return _out(_fresh(_meeting(request, meeting_id).pk))
 
 
-class PlanIn(Schema):
-    cell: str | int | None = None
-    kind: str | None = None
-    planned_date: str | int | None = None
-    planned_time: str | None = None
-    place: str | None = None
-    topic: str | None = None
-    makeup: bool | None = None
-    makeup_reason: str | None = None
-    agenda_political: str | None = None
-    agenda_tasks: str | None = None
-    agenda_party: str | None = None
-    materials: str | None = None
+PlanIn = apiforms.schema_of(forms.PlanForm, "PlanIn")
 
 
 @router.post("", response={201: MeetingOut}, summary="Lên kế hoạch sinh hoạt")
 def plan_meeting(request: HttpRequest, body: PlanIn):
-    payload = body.dict()
     today = timezone.localdate()
     scope = access.require_any(request.user, today, Capability.WRITE)
-    form = forms.PlanForm(
-        apiforms.payload_data(payload), cells=cells_in(scope, today, Capability.WRITE)
-    )
+    form = forms.PlanForm(apiforms.form_data(body), cells=cells_in(scope, today, Capability.WRITE))
 
     def action(data):
         cell = Organization.objects.get(pk=data["cell"])
@@ -177,59 +168,181 @@ def plan_meeting(request: HttpRequest, body: PlanIn):
 
 
 class Mark(Schema):
-    status: str
-    reason: str = ""
+    status: Literal[tuple(Presence.values)]
+    reason: Annotated[str, Strict(), Field(max_length=200)] = ""
 
 
-class AttendanceIn(Schema):
-    marks: dict[int, Mark]
+class AttendanceIn(apiforms.Body):
+    """One mark per member of đảng số on the meeting day, keyed by person id; members left
+    out keep the mark they already have (R-MTG-05)."""
+
+    marks: dict[int, Mark] = Field(json_schema_extra={"propertyNames": ID_KEY})
 
 
 @router.post("/{meeting_id}/attendance", response=MeetingOut, summary="Điểm danh")
-def take_attendance(request: HttpRequest, meeting_id: int, body: AttendanceIn):
+def take_attendance(request: HttpRequest, meeting_id: apiforms.PathId, body: AttendanceIn):
     meeting = _meeting(request, meeting_id, "write")
-    marks = body.marks
-    try:
-        operations.take_attendance(
-            meeting=meeting,
-            marks={pid: (m.status, m.reason) for pid, m in marks.items()},
-            by=request.user,
-        )
-    except ValidationError as error:
-        raise apiforms.FormInvalid({"marks": error.messages}) from None
+    roll = quality.roll(meeting)
+    current = {a.person_id: (a.status, a.reason) for a in meeting.attendance.all()}
+    data = {}
+    for pid, (status, reason) in current.items():
+        data[f"status_{pid}"], data[f"reason_{pid}"] = status, reason
+    for pid, mark in body.marks.items():
+        data[f"status_{pid}"], data[f"reason_{pid}"] = mark.status, mark.reason
+    form = forms.AttendanceForm(data, roll=roll, current=current)
+
+    def action(_data):
+        operations.take_attendance(meeting=meeting, marks=form.marks(), by=request.user)
+
+    apiforms.run(form, action)
     return _out(_fresh(meeting.pk))
 
 
-class ScoreIn(Schema):
-    side: str
-    points: dict[int, int] = {}
-    note: str = ""
+class ScoreIn(apiforms.Body):
+    """The points of each criterion not computed from the record, keyed by criterion id
+    (see the rubric in force on the meeting day); the page's form checks each maximum."""
+
+    side: Literal["self", "superior"]
+    points: dict[int, StrictInt] = Field({}, json_schema_extra={"propertyNames": ID_KEY})
+    note: Annotated[str, Strict(), Field(max_length=500)] = ""
 
 
 @router.post("/{meeting_id}/evaluations", response=MeetingOut, summary="Chấm điểm chất lượng")
-def score(request: HttpRequest, meeting_id: int, body: ScoreIn):
-    if body.side not in {Side.SELF, Side.SUPERIOR}:
-        raise InvalidParam("side phải là self hoặc superior.")
+def score(request: HttpRequest, meeting_id: apiforms.PathId, body: ScoreIn):
     meeting = _meeting(request, meeting_id, "write" if body.side == Side.SELF else "supervise")
-    try:
-        operations.score(
-            meeting=meeting, side=body.side, points=body.points, note=body.note, by=request.user
+    if meeting.date is None:
+        raise apiforms.FormInvalid(
+            {"__all__": ["Buổi sinh hoạt chưa được ghi; chưa thể chấm điểm."]}
         )
-    except ValidationError as error:
-        raise apiforms.FormInvalid({"points": error.messages}) from None
+    rubric = rubric_for(meeting.cell, meeting.date)
+    form = forms.ScoreForm(
+        {**{f"c{k}": str(v) for k, v in body.points.items()}, "note": body.note},
+        rubric=rubric,
+        computed=quality.computed_points(meeting, rubric),
+    )
+    apiforms.run(
+        form,
+        lambda data: operations.score(
+            meeting=meeting,
+            side=body.side,
+            points=form.points(),
+            note=data["note"],
+            by=request.user,
+        ),
+    )
     return _out(_fresh(meeting.pk))
 
 
-class ConfirmIn(Schema):
-    level: str
-    note: str = ""
+ConfirmIn = apiforms.schema_of(forms.ConfirmForm, "ConfirmIn")
 
 
 @router.post("/{meeting_id}/confirm", response=MeetingOut, summary="Đảng ủy xác nhận xếp loại")
-def confirm(request: HttpRequest, meeting_id: int, body: ConfirmIn):
+def confirm(request: HttpRequest, meeting_id: apiforms.PathId, body: ConfirmIn):
     meeting = _meeting(request, meeting_id, "supervise")
-    try:
-        operations.confirm(meeting=meeting, level=body.level, note=body.note, by=request.user)
-    except ValidationError as error:
-        raise apiforms.FormInvalid({"level": error.messages}) from None
+    if meeting.date is None:
+        raise apiforms.FormInvalid({"__all__": ["Buổi sinh hoạt chưa được ghi."]})
+    rubric = rubric_for(meeting.cell, meeting.date)
+    form = forms.ConfirmForm(
+        apiforms.form_data(body), levels=[lv.label for lv in rubric.levels.all()]
+    )
+    apiforms.run(
+        form,
+        lambda data: operations.confirm(
+            meeting=meeting, level=data["level"], note=data["note"], by=request.user
+        ),
+    )
     return _out(_fresh(meeting.pk))
+
+
+HoldIn = apiforms.schema_of(forms.HoldForm, "HoldIn")
+
+
+@router.post("/{meeting_id}/hold", response=MeetingOut, summary="Ghi buổi sinh hoạt đã họp")
+def hold(request: HttpRequest, meeting_id: apiforms.PathId, body: HoldIn):
+    meeting = _meeting(request, meeting_id, "write")
+    form = forms.HoldForm(
+        apiforms.form_data(body),
+        members=quality.roll(meeting),
+        superiors=superior_people(meeting),
+    )
+
+    def action(data):
+        people = Person.objects.in_bulk(
+            [data["chair"], data["minute_taker"], data["superior_person"]]
+        )
+        record = operations.Record(
+            date=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            kind=data["kind"],
+            chair=people.get(data["chair"]),
+            minute_taker=people.get(data["minute_taker"]),
+            in_person=data["in_person"],
+            votes_yes=data["votes_yes"],
+            votes_no=data["votes_no"],
+            votes_abstain=data["votes_abstain"],
+            superior_present=data["superior_present"],
+            superior_person=people.get(data["superior_person"]),
+        )
+        if not access.can(request.user, meeting.cell, data["date"], Capability.WRITE):
+            raise ValidationError({"date": "Chi bộ nằm ngoài phạm vi bạn được ghi vào ngày đó."})
+        texts = {k: data[k] for k in operations.TEXT_FIELDS if k in data}
+        return operations.hold(meeting=meeting, record=record, by=request.user, **texts)
+
+    apiforms.run(form, action)
+    return _out(_fresh(meeting.pk))
+
+
+@router.post("/{meeting_id}/close", response=MeetingOut, summary="Khóa biên bản, cấp số")
+def close(request: HttpRequest, meeting_id: apiforms.PathId):
+    meeting = _meeting(request, meeting_id, "write")
+    apiforms.run(forms.Form({}), lambda _data: operations.close(meeting=meeting, by=request.user))
+    return _out(_fresh(meeting.pk))
+
+
+class AssignmentOut(Schema):
+    id: int
+    cell: int
+    person: int
+    full_name: str
+    valid_from: dt.date
+    note: str
+
+
+AssignIn = apiforms.schema_of(
+    forms.AssignForm,
+    "SuperiorAssignmentIn",
+    extra={"cell": (apiforms.Id, Field(..., title="Chi bộ được theo dõi"))},
+)
+
+
+@assignments.post(
+    "",
+    response={201: AssignmentOut},
+    summary="Phân công cấp ủy viên cấp trên theo dõi chi bộ (F-6)",
+)
+def assign(request: HttpRequest, body: AssignIn):
+    today = timezone.localdate()
+    cell = access.get_org(request.user, body.cell, today)
+    if not access.can_supervise(request.user, cell, today):
+        raise PermissionDenied
+    form = forms.AssignForm(apiforms.form_data(body), people=assignable(cell, today))
+
+    def action(data):
+        person = Person.objects.get(pk=data["person"])
+        return operations.assign_superior(
+            cell=cell, person=person, on=data["on"], note=data["note"], by=request.user
+        )
+
+    made = apiforms.run(form, action)
+    return Status(
+        201,
+        AssignmentOut(
+            id=made.pk,
+            cell=made.cell_id,
+            person=made.person_id,
+            full_name=made.person.full_name,
+            valid_from=made.valid_from,
+            note=made.note,
+        ),
+    )

@@ -237,7 +237,7 @@ def plan(request):
 def hold(request, pk: int):
     meeting = _meeting(request, pk, "write")
     members = quality.roll(meeting)
-    superiors = _superior_people(meeting)
+    superiors = superior_people(meeting)
     initial = {
         "kind": meeting.kind,
         "date": meeting.date or meeting.planned_date,
@@ -288,7 +288,7 @@ def hold(request, pk: int):
     return _page(request, form, "Ghi buổi sinh hoạt", meeting, action)
 
 
-def _superior_people(meeting: Meeting) -> list[Person]:
+def superior_people(meeting: Meeting) -> list[Person]:
     """Members of the commune committee on the day, the assigned one first (F-6)."""
     day = meeting.day
     parent = meeting.cell.superior_on(meeting.cell.nearest_day(day), Relation.TERRITORIAL)
@@ -428,19 +428,20 @@ def confirm(request, pk: int):
     )
 
 
+def assignable(cell: Organization, on: dt.date) -> list[Person]:
+    """Who may be assigned to follow ``cell``: the commune committee's office holders (F-6)."""
+    parent = cell.superior_on(cell.nearest_day(on), Relation.TERRITORIAL)
+    positions = Position.objects.filter(valid_on(on), organization=parent)
+    return [p.person for p in positions.select_related("person")]
+
+
 @require_http_methods(["GET", "POST"])
 def assign(request, cell_id: int):
     today = timezone.localdate()
     cell = access.get_org(request.user, cell_id, today)
     if not access.can_supervise(request.user, cell, today):
         raise PermissionDenied(DENIED)
-    parent = cell.superior_on(cell.nearest_day(today), Relation.TERRITORIAL)
-    people = [
-        p.person
-        for p in Position.objects.filter(valid_on(today), organization=parent).select_related(
-            "person"
-        )
-    ]
+    people = assignable(cell, today)
     form = forms.AssignForm(posted(request), people=people, initial={"on": today})
 
     def action(data):

@@ -3,10 +3,11 @@ writes validated by the pages' forms and done by the same operations."""
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from chibo import audit
 from chibo.accounts import access
@@ -15,13 +16,14 @@ from chibo.lib import apiforms, params
 from chibo.lib.params import InvalidParam
 from chibo.lib.validity import valid_on
 from chibo.members import forms, operations
-from chibo.members.models import Position
+from chibo.members.models import Position, Transfer
 from chibo.members.roster import cells_in, labels, roster
 from chibo.orgs.models import NameBook, OrgVersion
 
 members = Router(tags=["members"])
 people = Router(tags=["people"])
 positions = Router(tags=["positions"])
+transfers = Router(tags=["people"])
 MAX_LIMIT = 1000
 
 
@@ -164,53 +166,28 @@ def _person_out(request, person, on: dt.date) -> PersonOut:
 
 
 @people.get("/{person_id}", response=PersonOut, summary="Một người vào một ngày")
-def get_person(request: HttpRequest, person_id: int, as_of: str = ""):
+def get_person(request: HttpRequest, person_id: apiforms.PathId, as_of: str = ""):
     on = params.as_of({"as_of": as_of})
     return _person_out(request, access.get_person(request.user, person_id, on), on)
 
 
-Value = str | int | bool | None
-
-
-class PersonIn(Schema):
-    """The fields of the page "Thêm người"; dates as dd/mm/yyyy or yyyy-mm-dd."""
-
-    ho: Value = None
-    ten_dem: Value = None
-    ten: Value = None
-    gender: Value = None
-    birth_date: Value = None
-    ethnicity: Value = None
-    home_town: Value = None
-    cccd: Value = None
-    phone: Value = None
-    registered_by: Value = None
-    police_cell: Value = None
-    police_position: Value = None
-    rank: Value = None
-    police_since: Value = None
-    confirm_warnings: Value = None
-
-
-class PositionIn(Schema):
-    person: Value = None
-    organization: Value = None
-    role: Value = None
-    on: Value = None
-    term: Value = None
-    appointed: Value = None
-    government_post: Value = None
+PersonIn = apiforms.schema_of(forms.NewPersonForm, "PersonIn")
+PersonUpdateIn = apiforms.schema_of(forms.PersonForm, "PersonUpdateIn")
+PositionIn = apiforms.schema_of(
+    forms.AppointForm,
+    "PositionIn",
+    extra={"person": (apiforms.Id, Field(..., title="Người được bầu, chỉ định"))},
+)
 
 
 @people.post("", response={201: PersonOut}, summary="Thêm người (như trang Thêm người)")
 def create_person(request: HttpRequest, body: PersonIn):
-    payload = body.dict()
     on = timezone.localdate()
     scope = access.require_any(request.user, on, Capability.WRITE)
     versions = scope.filter(OrgVersion.objects.on(on), Capability.WRITE, "organization_id")
     versions = versions.sorted_by_name()
     form = forms.NewPersonForm(
-        apiforms.payload_data(payload),
+        apiforms.form_data(body),
         versions=versions,
         cells=cells_in(scope, on, Capability.WRITE),
     )
@@ -275,13 +252,9 @@ def list_positions(request: HttpRequest, as_of: str = "", org: str = ""):
 
 @positions.post("", response={201: PositionOut}, summary="Bầu, chỉ định chức vụ")
 def create_position(request: HttpRequest, body: PositionIn):
-    payload = body.dict()
-    data = apiforms.payload_data(payload)
-    person_id = params.optional_int({"person": data.get("person", "")}, "person", "người")
-    if person_id is None:
-        raise apiforms.FormInvalid({"person": ["Trường này là bắt buộc."]})
+    data = apiforms.form_data(body)
     today = timezone.localdate()
-    person = access.get_person(request.user, person_id, today, Capability.WRITE)
+    person = access.get_person(request.user, body.person, today, Capability.WRITE)
     scope = access.scope(request.user, today)
     orgs = scope.filter(OrgVersion.objects.on(today), Capability.WRITE, "organization_id")
     form = forms.AppointForm(data, orgs=orgs.sorted_by_name())
@@ -306,27 +279,9 @@ def create_position(request: HttpRequest, body: PositionIn):
     )
 
 
-class AdmitIn(Schema):
-    cell: Value = None
-    decision_date: Value = None
-    decision_no: Value = None
-    ceremony_date: Value = None
-    confirm_warnings: Value = None
-
-
-class RecognizeIn(Schema):
-    decided_on: Value = None
-    decision_no: Value = None
-
-
-class TransferIn(Schema):
-    kind: Value = None
-    on: Value = None
-    to_cell: Value = None
-    to_outside: Value = None
-    until: Value = None
-    received_on: Value = None
-    reason: Value = None
+AdmitIn = apiforms.schema_of(forms.AdmitForm, "AdmitIn")
+RecognizeIn = apiforms.schema_of(forms.RecognizeForm, "RecognizeIn")
+TransferIn = apiforms.schema_of(forms.TransferForm, "TransferIn")
 
 
 def _writable(request, person_id: int):
@@ -339,11 +294,11 @@ def _require_write(request, org, on: dt.date, field: str) -> None:
 
 
 @people.post("/{person_id}/admit", response=PersonOut, summary="Kết nạp (như trang Kết nạp)")
-def admit(request: HttpRequest, person_id: int, body: AdmitIn):
+def admit(request: HttpRequest, person_id: apiforms.PathId, body: AdmitIn):
     person = _writable(request, person_id)
     today = timezone.localdate()
     form = forms.AdmitForm(
-        apiforms.payload_data(body.dict()),
+        apiforms.form_data(body),
         person=person,
         cells=cells_in(access.scope(request.user, today), today, Capability.WRITE),
     )
@@ -365,9 +320,9 @@ def admit(request: HttpRequest, person_id: int, body: AdmitIn):
 
 
 @people.post("/{person_id}/recognize", response=PersonOut, summary="Công nhận đảng viên chính thức")
-def recognize(request: HttpRequest, person_id: int, body: RecognizeIn):
+def recognize(request: HttpRequest, person_id: apiforms.PathId, body: RecognizeIn):
     person = _writable(request, person_id)
-    form = forms.RecognizeForm(apiforms.payload_data(body.dict()))
+    form = forms.RecognizeForm(apiforms.form_data(body))
     apiforms.run(
         form,
         lambda data: operations.recognize(
@@ -382,7 +337,7 @@ def recognize(request: HttpRequest, person_id: int, body: RecognizeIn):
 
 
 @people.post("/{person_id}/transfer", response=PersonOut, summary="Chuyển sinh hoạt đảng")
-def transfer(request: HttpRequest, person_id: int, body: TransferIn):
+def transfer(request: HttpRequest, person_id: apiforms.PathId, body: TransferIn):
     person = _writable(request, person_id)
     today = timezone.localdate()
     cells = [
@@ -390,7 +345,7 @@ def transfer(request: HttpRequest, person_id: int, body: TransferIn):
         for v in OrgVersion.objects.on(today).sorted_by_name()
         if v.kind in {"grassroots_cell", "subordinate_cell"}
     ]
-    form = forms.TransferForm(apiforms.payload_data(body.dict()), cells=cells)
+    form = forms.TransferForm(apiforms.form_data(body), cells=cells)
 
     def action(data):
         home = person.memberships.filter(valid_on(data["on"]), kind="official").first()
@@ -410,3 +365,203 @@ def transfer(request: HttpRequest, person_id: int, body: TransferIn):
 
     apiforms.run(form, action)
     return _person_out(request, person, today)
+
+
+@people.put("/{person_id}", response=PersonOut, summary="Sửa thông tin cá nhân")
+def update_person(request: HttpRequest, person_id: apiforms.PathId, body: PersonUpdateIn):
+    person = _writable(request, person_id)
+    form = forms.PersonForm(apiforms.form_data(body))
+    apiforms.run(
+        form,
+        lambda data: operations.update_person(
+            person=person, data=form.person_data(), by=request.user
+        ),
+    )
+    person.refresh_from_db()
+    return _person_out(request, person, timezone.localdate())
+
+
+ExistingIn = apiforms.schema_of(forms.ExistingMemberForm, "ExistingMemberIn")
+
+
+@people.post(
+    "/{person_id}/existing", response=PersonOut, summary="Nhập hồ sơ đảng viên đang sinh hoạt"
+)
+def existing_member(request: HttpRequest, person_id: apiforms.PathId, body: ExistingIn):
+    person = _writable(request, person_id)
+    today = timezone.localdate()
+    form = forms.ExistingMemberForm(
+        apiforms.form_data(body),
+        cells=cells_in(access.scope(request.user, today), today, Capability.WRITE),
+    )
+
+    def action(data):
+        _require_write(request, data["cell"], data["since"], "cell")
+        return operations.record_existing_member(
+            person=person,
+            cell=data["cell"],
+            since=data["since"],
+            decision_date=data["decision_date"],
+            ceremony_date=data["ceremony_date"],
+            official=data["official"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        )
+
+    apiforms.run(form, action)
+    person.refresh_from_db()
+    return _person_out(request, person, today)
+
+
+def _person_step(request, person_id: int, form_class, body, step) -> PersonOut:
+    """A one-form step on a person (exempt, end, death…), like the page of the same name."""
+    person = _writable(request, person_id)
+    form = form_class(apiforms.form_data(body))
+    apiforms.run(form, lambda data: step(person, data))
+    person.refresh_from_db()
+    return _person_out(request, person, timezone.localdate())
+
+
+ExemptIn = apiforms.schema_of(forms.ExemptForm, "ExemptIn")
+EndExemptionIn = apiforms.schema_of(forms.EndExemptionForm, "EndExemptionIn")
+EndMembershipIn = apiforms.schema_of(forms.EndMembershipForm, "EndMembershipIn")
+DeathIn = apiforms.schema_of(forms.DeathForm, "DeathIn")
+PoliceIn = apiforms.schema_of(forms.PoliceForm, "PoliceIn")
+ReceiveIn = apiforms.schema_of(forms.ReceiveForm, "ReceiveIn")
+EndPositionIn = apiforms.schema_of(forms.EndPositionForm, "EndPositionIn")
+
+
+@people.post(
+    "/{person_id}/exempt", response=PersonOut, summary="Miễn công tác và sinh hoạt đảng (R-MEM-11)"
+)
+def exempt(request: HttpRequest, person_id: apiforms.PathId, body: ExemptIn):
+    return _person_step(
+        request,
+        person_id,
+        forms.ExemptForm,
+        body,
+        lambda person, data: operations.exempt(
+            person=person, on=data["on"], reason=data["reason"], by=request.user
+        ),
+    )
+
+
+@people.post("/{person_id}/exempt/end", response=PersonOut, summary="Kết thúc miễn sinh hoạt")
+def end_exemption(request: HttpRequest, person_id: apiforms.PathId, body: EndExemptionIn):
+    return _person_step(
+        request,
+        person_id,
+        forms.EndExemptionForm,
+        body,
+        lambda person, data: operations.end_exemption(
+            person=person, on=data["on"], by=request.user
+        ),
+    )
+
+
+@people.post("/{person_id}/end", response=PersonOut, summary="Xóa tên, khai trừ, cho ra khỏi Đảng")
+def end_membership(request: HttpRequest, person_id: apiforms.PathId, body: EndMembershipIn):
+    return _person_step(
+        request,
+        person_id,
+        forms.EndMembershipForm,
+        body,
+        lambda person, data: operations.end_party_membership(
+            person=person,
+            on=data["on"],
+            reason=data["reason"],
+            decision_no=data["decision_no"],
+            by=request.user,
+        ),
+    )
+
+
+@people.post("/{person_id}/death", response=PersonOut, summary="Ghi nhận từ trần")
+def death(request: HttpRequest, person_id: apiforms.PathId, body: DeathIn):
+    return _person_step(
+        request,
+        person_id,
+        forms.DeathForm,
+        body,
+        lambda person, data: operations.record_death(person=person, on=data["on"], by=request.user),
+    )
+
+
+@people.post("/{person_id}/police", response=PersonOut, summary="Công tác Công an, cấp bậc hàm")
+def police(request: HttpRequest, person_id: apiforms.PathId, body: PoliceIn):
+    person = _writable(request, person_id)
+    today = timezone.localdate()
+    form = forms.PoliceForm(
+        apiforms.form_data(body),
+        cells=cells_in(access.scope(request.user, today), today, Capability.WRITE),
+    )
+
+    def action(data):
+        _require_write(request, data["cell"], data["on"], "cell")
+        return operations.set_police_service(
+            person=person,
+            on=data["on"],
+            cell=data["cell"],
+            position=data["position"] or None,
+            rank=data["rank"],
+            by=request.user,
+        )
+
+    apiforms.run(form, action)
+    return _person_out(request, person, today)
+
+
+@positions.post("/{position_id}/end", response=PositionOut, summary="Thôi giữ chức vụ")
+def end_position(request: HttpRequest, position_id: apiforms.PathId, body: EndPositionIn):
+    position = (
+        Position.objects.select_related("person", "organization").filter(pk=position_id).first()
+    )
+    today = timezone.localdate()
+    day = min(today, position.last_day or today) if position else today
+    if position is None or not access.can(request.user, position.organization, day):
+        raise Http404
+    if not access.can(request.user, position.organization, day, Capability.WRITE):
+        raise PermissionDenied
+    form = forms.EndPositionForm(apiforms.form_data(body))
+
+    def action(data):
+        _require_write(request, position.organization, data["on"], "on")
+        return operations.end_position(position=position, on=data["on"], by=request.user)
+
+    apiforms.run(form, action)
+    position.refresh_from_db()
+    return _position_out(position, NameBook([position.organization_id]), position.valid_from)
+
+
+class TransferOut(Schema):
+    id: int
+    person: int
+    from_cell: int | None
+    to_cell: int | None
+    sent_on: dt.date
+    received_on: dt.date | None
+
+
+@transfers.post(
+    "/{transfer_id}/receive", response=TransferOut, summary="Tiếp nhận sinh hoạt đảng (R-MEM-09)"
+)
+def receive(request: HttpRequest, transfer_id: apiforms.PathId, body: ReceiveIn):
+    move = Transfer.objects.select_related("person", "to_cell").filter(pk=transfer_id).first()
+    today = timezone.localdate()
+    if move is None or move.to_cell is None or not access.can(request.user, move.to_cell, today):
+        raise Http404
+    if not access.can(request.user, move.to_cell, today, Capability.WRITE):
+        raise PermissionDenied
+    form = forms.ReceiveForm(apiforms.form_data(body))
+    apiforms.run(
+        form, lambda data: operations.receive(transfer=move, on=data["on"], by=request.user)
+    )
+    move.refresh_from_db()
+    return TransferOut(
+        id=move.pk,
+        person=move.person_id,
+        from_cell=move.from_cell_id,
+        to_cell=move.to_cell_id,
+        sent_on=move.sent_on,
+        received_on=move.received_on,
+    )

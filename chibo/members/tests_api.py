@@ -89,10 +89,15 @@ class ApiTests(ChiboTestCase):
         self.assertIn("registered_by", response.json()["errors"])
         self.login(self.secretary)
         bad = self.post(
-            "/api/v1/people", {**payload, "cccd": "1234567890123", "birth_date": "31/02/2023"}
+            "/api/v1/people", {**payload, "cccd": "1234567890123", "birth_date": "2099-01-02"}
         )
         self.assertEqual(bad.status_code, 400)
         self.assertEqual(set(bad.json()["errors"]), {"cccd", "birth_date"})
+        # The schema takes ISO dates only; a page's dd/mm/yyyy is refused at the field.
+        bad = self.post("/api/v1/people", {**payload, "birth_date": "31/02/2023"})
+        self.assertEqual(
+            bad.json()["errors"], {"birth_date": ["Phải là một ngày dạng yyyy-mm-dd."]}
+        )
         self.assertFalse(Person.objects.filter(ten="Mới").exists())
         created = self.post("/api/v1/people", {**payload, "birth_date": "1999-04-02"})
         self.assertEqual(created.status_code, 201, created.content)
@@ -124,7 +129,7 @@ class ApiTests(ChiboTestCase):
             "cell": self.cell_a.pk,
             "number": "01-QC/CB",
             "title": "Quy chế",
-            "issued_on": "02/08/2021",
+            "issued_on": "2021-08-02",
         }
         self.login(self.viewer)
         self.assertEqual(self.post(url, payload).status_code, 403)

@@ -348,7 +348,8 @@ class ApiInputTests(ChiboTestCase):
             reverse("members:receive", args=[move.pk]),
         ):
             self.assert_statuses("post", url, {self.viewer: 403, self.outsider: 404})
-        self.assert_statuses("put", f"/api/v1/people/{member.pk}", {self.admin: 405})
+        # PUT updates a person now (API parity); PATCH is no operation.
+        self.assert_statuses("patch", f"/api/v1/people/{member.pk}", {self.admin: 405})
         self.assert_statuses(
             "get",
             reverse("reports:overview") + f"?org={self.cell_b.pk}",

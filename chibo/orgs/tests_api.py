@@ -35,7 +35,7 @@ class OrganizationApiTests(ChiboTestCase):
 
     def test_405_answers_json_in_vietnamese(self):
         self.login(self.viewer)
-        response = self.client.post(LIST)
+        response = self.client.delete(LIST)  # POST creates an organization (admins)
         self.assertEqual(response.status_code, 405)
         self.assertIn("không được hỗ trợ", response.json()["detail"])
         self.assertIn("GET", response["Allow"])

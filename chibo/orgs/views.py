@@ -18,6 +18,7 @@ from chibo.members import operations as members
 from chibo.orgs import forms, operations
 from chibo.orgs.models import (
     NameBook,
+    Organization,
     OrgLink,
     OrgSuccession,
     OrgVersion,
@@ -34,7 +35,7 @@ class Node:
     lazy: bool = False  # has children, loaded when opened
 
 
-def _versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
+def versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
     """Versions on ``on`` of the organizations in ``scope``, in Vietnamese name order."""
     versions = scope.filter(OrgVersion.objects.on(on), capability, "organization_id")
     return versions.sorted_by_name()
@@ -74,7 +75,7 @@ def tree(request):
     on = params.as_of(request.GET)
     query = vntext.nfc(request.GET.get("q", ""))[:100]
     scope = access.scope(request.user, on)
-    versions = _versions_in(scope, on)
+    versions = versions_in(scope, on)
     roots = build_tree(versions, on, query)
     if len(versions) > settings.CHIBO_TREE_EAGER_MAX and not query:
         for root in roots:  # a national tree: the first two levels now, the rest on demand
@@ -179,7 +180,7 @@ def _form_page(request, form, template: str, context: dict, action):
     return form_page(request, form, template, {**context, "nav": "orgs"}, action)
 
 
-def _require_manage_on(request, orgs, on: dt.date) -> None:
+def require_manage_on(request, orgs, on: dt.date) -> None:
     """The organizations an operation touches must be in the user's managed scope on its day."""
     for org in orgs:
         if org is not None and not access.can(request.user, org, on, Capability.MANAGE_STRUCTURE):
@@ -188,7 +189,7 @@ def _require_manage_on(request, orgs, on: dt.date) -> None:
             )
 
 
-def _refuse_people(org, on: dt.date) -> None:
+def refuse_people(org, on: dt.date) -> None:
     ties = members.ties_on(org, on)
     if ties:
         raise ValidationError(
@@ -197,7 +198,7 @@ def _refuse_people(org, on: dt.date) -> None:
         )
 
 
-def _attrs(data, prefix: str = "") -> operations.Attrs:
+def attrs_of(data, prefix: str = "") -> operations.Attrs:
     return operations.Attrs(
         kind=data[f"{prefix}kind"],
         name=data[f"{prefix}name"],
@@ -219,15 +220,15 @@ def create(request):
     parent_id = params.optional_int(request.GET, "parent", "cấp trên")
     form = forms.CreateForm(
         posted(request),
-        versions=_versions_in(scope, on, Capability.MANAGE_STRUCTURE),
+        versions=versions_in(scope, on, Capability.MANAGE_STRUCTURE),
         parent_required=not root,
         initial={"on": on, "parent": parent_id},
     )
 
     def action(data):
-        _require_manage_on(request, [data["parent"], data["sector_superior"]], data["on"])
+        require_manage_on(request, [data["parent"], data["sector_superior"]], data["on"])
         org = operations.create(
-            attrs=_attrs(data),
+            attrs=attrs_of(data),
             on=data["on"],
             by=request.user,
             parent=data["parent"],
@@ -254,7 +255,7 @@ def rename(request, pk: int):
     form = forms.RenameForm(posted(request), initial=initial)
 
     def action(data):
-        _require_manage_on(request, [org], data["on"])
+        require_manage_on(request, [org], data["on"])
         changes = {f: data[f] for f in operations.ATTRIBUTES}
         event = operations.rename(
             org=org, on=data["on"], by=request.user, decision=data["decision"], **changes
@@ -270,12 +271,12 @@ def move(request, pk: int):
     on, org, version = _managed(request, pk)
     scope = access.scope(request.user, on)
     candidates = [
-        v for v in _versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
+        v for v in versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
     ]
     form = forms.MoveForm(posted(request), versions=candidates, initial={"on": on})
 
     def action(data):
-        _require_manage_on(request, [org, data["parent"]], data["on"])
+        require_manage_on(request, [org, data["parent"]], data["on"])
         event = operations.move(
             org=org,
             on=data["on"],
@@ -290,30 +291,33 @@ def move(request, pk: int):
     return _form_page(request, form, "orgs/move.html", context, action)
 
 
+def merge_and_follow(user, data: dict) -> Organization:
+    """Merge the cleaned ``MergeForm`` data; members and officers of merged cells continue in
+    the successor (R-GEO-03), the receiving organization keeps its own posts."""
+    new = attrs_of(data, "new_") if data["into"] is None else None
+    successor = operations.merge(
+        sources=data["sources"],
+        into=data["into"],
+        new=new,
+        on=data["on"],
+        by=user,
+        decision=data["decision"],
+    )
+    sources = [s for s in data["sources"] if s.pk != successor.pk]
+    members.follow_reorganization(sources=sources, successor=successor, on=data["on"])
+    return successor
+
+
 @require_http_methods(["GET", "POST"])
 def merge(request):
     on = params.as_of(request.GET)
     scope = access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
-    versions = _versions_in(scope, on, Capability.MANAGE_STRUCTURE)
+    versions = versions_in(scope, on, Capability.MANAGE_STRUCTURE)
     form = forms.MergeForm(posted(request), versions=versions, initial={"on": on})
 
     def action(data):
-        _require_manage_on(request, [*data["sources"], data["into"]], data["on"])
-        new = None
-        if data["into"] is None:
-            new = _attrs(data, "new_")
-        successor = operations.merge(
-            sources=data["sources"],
-            into=data["into"],
-            new=new,
-            on=data["on"],
-            by=request.user,
-            decision=data["decision"],
-        )
-        # Members and officers of merged cells continue in the successor (R-GEO-03); the
-        # receiving organization keeps its own posts.
-        sources = [s for s in data["sources"] if s.pk != successor.pk]
-        members.follow_reorganization(sources=sources, successor=successor, on=data["on"])
+        require_manage_on(request, [*data["sources"], data["into"]], data["on"])
+        successor = merge_and_follow(request.user, data)
         return params.url_as_of("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
 
     return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
@@ -327,8 +331,8 @@ def split(request, pk: int):
     form = forms.SplitForm(posted(request), children=children, initial={"on": on})
 
     def action(data):
-        _require_manage_on(request, [org], data["on"])
-        _refuse_people(org, data["on"])
+        require_manage_on(request, [org], data["on"])
+        refuse_people(org, data["on"])
         parts = [
             operations.Attrs(
                 kind=version.kind,
@@ -359,8 +363,8 @@ def dissolve(request, pk: int):
     form = forms.DissolveForm(posted(request), initial={"on": on})
 
     def action(data):
-        _require_manage_on(request, [org], data["on"])
-        _refuse_people(org, data["on"])
+        require_manage_on(request, [org], data["on"])
+        refuse_people(org, data["on"])
         event = operations.dissolve(
             org=org, on=data["on"], by=request.user, decision=data["decision"]
         )

@@ -1,12 +1,18 @@
-"""``/api/v1/findings``: the alerts of the user's scope on a date; ``/api/v1/calendar``: the
-official working calendar of a year (read-only, the same for everyone)."""
+"""``/api/v1/findings``: the alerts of the user's scope on a date, and setting one aside;
+``/api/v1/calendar``: the official working calendar of a year (read-only, the same for
+everyone)."""
 
-from django.http import HttpRequest
-from ninja import Router
+import datetime as dt
 
-from chibo.lib import params
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
+
+from chibo.accounts import access
+from chibo.lib import apiforms, params
+from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import checks
+from chibo.rules import checks, forms, operations
 from chibo.rules.models import DayKind, year_days
 from chibo.rules.views import calendar_year
 
@@ -14,12 +20,76 @@ router = Router(tags=["findings"])
 calendar = Router(tags=["calendar"])
 
 
-@router.get("", summary="Cảnh báo theo quy định có hiệu lực tại một ngày")
-def list_findings(request: HttpRequest, as_of: str = "", org: str = "") -> dict:
+class FindingOut(Schema):
+    rule_id: str
+    severity: str
+    organization: int
+    organization_name: str
+    person: int | None
+    message: str
+    facts: list[str]
+    regulation: str
+    url: str
+    key: str
+
+
+class FindingList(Schema):
+    as_of: dt.date
+    count: int
+    findings: list[FindingOut]
+
+
+@router.get("", response=FindingList, summary="Cảnh báo theo quy định có hiệu lực tại một ngày")
+def list_findings(request: HttpRequest, as_of: str = "", org: str = ""):
     on = params.as_of({"as_of": as_of})
     org_id = params.optional_int({"org": org}, "org", "tổ chức")
     found = checks.run(scope_ids=scope_ids(request.user, on, org_id), on=on)
-    return {"as_of": on.isoformat(), "count": len(found), "findings": [f.as_json() for f in found]}
+    return {"as_of": on, "count": len(found), "findings": [f.as_json() for f in found]}
+
+
+class DismissalOut(Schema):
+    id: int
+    key: str
+    organization: int
+    from_day: dt.date
+    reason: str
+
+
+DismissIn = apiforms.schema_of(forms.DismissForm, "DismissIn")
+
+
+@router.post(
+    "/dismiss",
+    response={201: DismissalOut},
+    summary="Bỏ qua một cảnh báo, có lý do (chỉ cấp ủy cấp trên)",
+)
+def dismiss(request: HttpRequest, body: DismissIn, as_of: str = ""):
+    on = params.as_of({"as_of": as_of})
+    found = checks.run(scope_ids=scope_ids(request.user, on, None), on=on)
+    finding = next((f for f in found if f.key == body.key), None)
+    if finding is None:
+        raise Http404
+    org = Organization.objects.get(pk=finding.organization_id)
+    # Only the supervising side sets a finding aside, never the organization it is about.
+    if not access.can_supervise(request.user, org, on):
+        raise PermissionDenied
+    form = forms.DismissForm(apiforms.form_data(body))
+    made = apiforms.run(
+        form,
+        lambda data: operations.dismiss(
+            finding=finding, organization=org, reason=data["reason"], on=on, by=request.user
+        ),
+    )
+    return Status(
+        201,
+        DismissalOut(
+            id=made.pk,
+            key=made.key,
+            organization=made.organization_id,
+            from_day=made.from_day,
+            reason=made.reason,
+        ),
+    )
 
 
 @calendar.get("", summary="Lịch làm việc của một năm: ngày nghỉ, ngày làm bù, nguồn")

@@ -10,13 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo import audit
 from chibo.accounts import access
 from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import checks, forms
+from chibo.rules import checks, forms, operations
 from chibo.rules.models import (
     CalendarYear,
     DayKind,
@@ -98,12 +97,11 @@ def dismiss(request):
         raise PermissionDenied("Chỉ cấp ủy cấp trên mới được bỏ qua cảnh báo của tổ chức này.")
     form = forms.DismissForm(posted(request), initial={"key": key})
 
-    @audit.operation("Bỏ qua cảnh báo", code="rules.dismiss")
     def action(data):
         if data["key"] != key:
             raise ValidationError("Cảnh báo không khớp.")
-        Dismissal.objects.create(
-            key=key, reason=data["reason"], by=request.user, organization=org, from_day=on
+        operations.dismiss(
+            finding=finding, organization=org, reason=data["reason"], on=on, by=request.user
         )
         return reverse(
             "rules:alerts"
