@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from chibo.lib import cccd as cccd_lib
 from chibo.lib import vndates, vntext
@@ -51,6 +52,100 @@ def _cell_on(cell: Organization, on: dt.date, field: str) -> None:
         raise ValidationError(
             {field: f"Chi bộ được chọn không hoạt động vào ngày {format_date(on)}."}
         )
+
+
+def _successor_from(cell: Organization, end: dt.date, field: str) -> Organization:
+    """The one organization ``cell`` continues as from ``end``, its last day + 1 (a merge).
+
+    A split or a dissolution names no single continuation: the person's later cell cannot be
+    guessed, so the entry is refused with the choices (issue 12, "no member is ever lost").
+    """
+    successors = list(
+        Organization.objects.filter(
+            predecessor_links__predecessor=cell, predecessor_links__event__on=end
+        ).distinct()
+    )
+    if len(successors) != 1:
+        names = ", ".join(str(s) for s in successors) or "không có tổ chức kế thừa"
+        raise ValidationError(
+            {
+                field: f"{cell} đã kết thúc từ ngày {format_date(end)} ({names}); không thể "
+                "ghi sinh hoạt kéo dài qua ngày đó. Hãy ghi đến trước ngày kết thúc rồi chuyển "
+                "sinh hoạt, hoặc ghi vào tổ chức kế thừa."
+            }
+        )
+    return successors[0]
+
+
+def continuing(cell: Organization, on: dt.date, field: str = "cell") -> Organization:
+    """``cell`` itself if it exists on ``on``; else, if it ended before ``on`` by a merge,
+    the organization it continues as on ``on`` (through several merges: Hiệp Thuận → Quế Tân
+    in 2024 → Hiệp Đức on 1/7/2025, R-GEO-02, R-GEO-03)."""
+    seen = set()
+    while cell.version_on(on) is None and cell.pk not in seen:
+        seen.add(cell.pk)
+        end = cell.lifetime()[1]
+        if end is None or end > on:
+            break  # not yet born on ``on``: the caller's check names the problem
+        cell = _successor_from(cell, end, field)
+    return cell
+
+
+def _carry_forward(row, field: str = "cell") -> None:
+    """A membership or police post that starts in ``row.cell`` and runs past the cell's end
+    (an entry back-dated before a merge) continues in the successor from the merge day, as
+    ``follow_reorganization`` did for the people present on that day (R-GEO-03, issue 12)."""
+    while True:
+        end = row.cell.lifetime()[1]
+        if end is None or (row.valid_to is not None and row.valid_to <= end):
+            return
+        successor = _successor_from(row.cell, end, field)
+        until, reason_out = row.valid_to, getattr(row, "reason_out", "")
+        row.valid_to = end
+        if isinstance(row, Membership):
+            row.reason_out = Reason.REORGANIZATION
+        row.save()
+        row.pk = None
+        row._state.adding = True
+        row.cell = successor
+        row.valid_from, row.valid_to = end, until
+        row.reason_in = Reason.REORGANIZATION
+        if isinstance(row, Membership):
+            row.reason_out = reason_out if until else ""
+        row.save()
+
+
+def _fold_continuations(current, later: list) -> bool:
+    """``later`` rows that only continue ``current`` through reorganizations (made by
+    ``_carry_forward`` or ``follow_reorganization``) are folded back into it, so a change
+    back-dated before a merge can close ``current`` itself. False, and nothing changed, if
+    any later row is a real change (a transfer, a new post)."""
+    previous = current
+    for row in later:
+        if (
+            row.reason_in != Reason.REORGANIZATION
+            or row.valid_from != previous.valid_to
+            or getattr(row, "kind", None) != getattr(current, "kind", None)
+        ):
+            return False
+        previous = row
+    if not later:
+        return True
+    current.valid_to = previous.valid_to
+    if isinstance(current, Membership):
+        current.reason_out = previous.reason_out
+    for row in later:
+        row.delete()
+    current.save()
+    return True
+
+
+def _end_with_organization(position: Position) -> None:
+    """Posts end with their organization: a successor elects its own leadership."""
+    end = position.organization.lifetime()[1]
+    if end is not None and (position.valid_to is None or position.valid_to > end):
+        position.valid_to = end
+        position.save(update_fields=["valid_to"])
 
 
 @dataclass
@@ -184,13 +279,14 @@ def admit(
     """Kết nạp: the decision, the ceremony, and party activity in ``cell`` from the ceremony."""
     _cell_on(cell, ceremony_date, "cell")
     record = _new_record(person, decision_date, ceremony_date, decision_no)
-    Membership.objects.create(
+    membership = Membership.objects.create(
         person=person,
         cell=cell,
         kind=MembershipKind.OFFICIAL,
         valid_from=ceremony_date,
         reason_in=Reason.ADMISSION,
     )
+    _carry_forward(membership)
     return record
 
 
@@ -217,13 +313,14 @@ def record_existing_member(
     if official:
         record.official_date = record.probation_end
         record.save(update_fields=["official_date"])
-    Membership.objects.create(
+    membership = Membership.objects.create(
         person=person,
         cell=cell,
         kind=MembershipKind.OFFICIAL,
         valid_from=since,
         reason_in=Reason.INITIAL,
     )
+    _carry_forward(membership)
     return record
 
 
@@ -285,11 +382,9 @@ def transfer(
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
         raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
     home = _membership_on(person, on, MembershipKind.OFFICIAL, "on")
-    later = (
-        person.memberships.filter(valid_from__gt=on).exists()
-        or person.transfers.filter(sent_on__gt=on).exists()
-    )
-    if later or home.valid_to is not None:
+    later = list(person.memberships.filter(valid_from__gt=on).order_by("valid_from"))
+    folded = _fold_continuations(home, later)
+    if not folded or person.transfers.filter(sent_on__gt=on).exists() or home.valid_to:
         raise ValidationError(
             {
                 "on": "Đã có sinh hoạt hoặc chuyển sinh hoạt được ghi sau ngày này; chỉ chuyển "
@@ -349,18 +444,22 @@ def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
         )
     if transfer.until is not None and on >= transfer.until:
         raise ValidationError({"on": "Ngày tiếp nhận đã quá thời hạn sinh hoạt tạm thời."})
-    _cell_on(transfer.to_cell, on, "on")
+    # A receiving cell merged away while the member was in transit: its successor receives.
+    cell = continuing(transfer.to_cell, on, "on")
+    _cell_on(cell, on, "on")
     transfer.received_on = on
     transfer.save(update_fields=["received_on"])
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         person=transfer.person,
-        cell=transfer.to_cell,
+        cell=cell,
         kind=transfer.kind,
         valid_from=on,
         valid_to=transfer.until,
         reason_in=Reason.TRANSFER,
         reason_out=Reason.TEMPORARY_END if transfer.until else "",
     )
+    _carry_forward(membership, "on")
+    return membership
 
 
 @transaction.atomic
@@ -396,10 +495,13 @@ def end_party_membership(
     record = getattr(person, "party", None)
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
         raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
-    if person.memberships.filter(valid_from__gt=on).exists():
+    current = person.memberships.filter(valid_on(on), kind=MembershipKind.OFFICIAL).first()
+    later = list(person.memberships.filter(valid_from__gt=on).order_by("valid_from"))
+    if later and (current is None or not _fold_continuations(current, later)):
         raise ValidationError(
             {"on": "Có sinh hoạt đảng được ghi sau ngày này; hãy kiểm tra lại ngày."}
         )
+
     out = Reason.DEATH if reason == EndReason.DIED else Reason.PARTY_END
     _close(person.memberships.filter(valid_on(on)), on, reason_out=out)
     _close(person.positions.filter(valid_on(on)), on)
@@ -417,6 +519,11 @@ def record_death(*, person: Person, on: dt.date, by) -> None:
     record = getattr(person, "party", None)
     if record is not None and record.status_on(on) not in {Status.NOT_MEMBER, Status.ENDED}:
         end_party_membership(person=person, on=on, reason=EndReason.DIED, by=by)
+    service = person.police_service.filter(valid_on(on)).first()
+    if service is not None:  # a death back-dated before a merge ends the post it held then
+        _fold_continuations(
+            service, list(person.police_service.filter(valid_from__gt=on).order_by("valid_from"))
+        )
     _close(person.police_service.filter(valid_on(on)), on)
     _close(person.ranks.filter(valid_on(on)), on)
     _close(person.positions.filter(valid_on(on)), on)
@@ -459,7 +566,7 @@ def appoint(
         if not counted.exists():
             message = "Chức vụ trong chi bộ phải là đảng viên sinh hoạt chính thức ở chi bộ đó."
             raise ValidationError({"person": message})
-    return Position.objects.create(
+    position = Position.objects.create(
         person=person,
         organization=organization,
         role=role,
@@ -468,6 +575,8 @@ def appoint(
         appointed=appointed,
         government_post=vntext.nfc(government_post),
     )
+    _end_with_organization(position)
+    return position
 
 
 @transaction.atomic
@@ -489,20 +598,23 @@ def set_police_service(
     by,
 ) -> None:
     """From ``on``: post and unit (``cell`` None ends the service) and rank, if changed."""
-    if person.police_service.filter(valid_from__gt=on).exists() or (
-        rank is not None and person.ranks.filter(valid_from__gt=on).exists()
-    ):
+    current = person.police_service.filter(valid_on(on)).first()
+    later = list(person.police_service.filter(valid_from__gt=on).order_by("valid_from"))
+    folded = not later or (current is not None and _fold_continuations(current, later))
+    if not folded or (rank is not None and person.ranks.filter(valid_from__gt=on).exists()):
         raise ValidationError(
             {"on": "Đã có thay đổi công tác hoặc cấp bậc được ghi sau ngày này; hãy chọn ngày sau."}
         )
-    current = person.police_service.filter(valid_on(on)).first()
     if cell is not None:
         _cell_on(cell, on, "cell")
         if not cell.is_police:
             raise ValidationError({"cell": "Đơn vị phải là chi bộ Công an (R-POL-02)."})
         if current is None or current.cell_id != cell.pk or current.position != position:
             _close([current] if current else [], on)
-            PoliceService.objects.create(person=person, cell=cell, position=position, valid_from=on)
+            service = PoliceService.objects.create(
+                person=person, cell=cell, position=position, valid_from=on
+            )
+            _carry_forward(service)
     elif current is not None:
         _close([current], on)
     held = person.ranks.filter(valid_on(on)).first()
@@ -515,9 +627,15 @@ def set_police_service(
 def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> None:
     """After a merge, carry the cells' members and officers to the successor (R-GEO-03).
 
-    Posts end: the successor elects or is given its own leadership.
+    Posts end: the successor elects or is given its own leadership. Rows already entered
+    after the merge day in a source (a merge recorded late) move to the successor whole.
     """
-    for membership in Membership.objects.filter(valid_on(on), cell__in=sources):
+    open_after = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+    for membership in Membership.objects.filter(open_after, cell__in=sources):
+        if membership.valid_from >= on:
+            membership.cell = successor
+            membership.save(update_fields=["cell"])
+            continue
         until = membership.valid_to
         _close([membership], on, reason_out=Reason.REORGANIZATION)
         Membership.objects.create(
@@ -529,7 +647,11 @@ def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> N
             reason_in=Reason.REORGANIZATION,
             reason_out=membership.reason_out if until else "",
         )
-    for service in PoliceService.objects.filter(valid_on(on), cell__in=sources):
+    for service in PoliceService.objects.filter(open_after, cell__in=sources):
+        if service.valid_from >= on:
+            service.cell = successor
+            service.save(update_fields=["cell"])
+            continue
         until = service.valid_to
         _close([service], on)
         PoliceService.objects.create(

@@ -14,7 +14,6 @@ from chibo.accounts.access import Capability
 from chibo.lib import params, vntext
 from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
-from chibo.members import operations as members
 from chibo.orgs import forms, operations
 from chibo.orgs.models import (
     NameBook,
@@ -34,7 +33,7 @@ class Node:
     lazy: bool = False  # has children, loaded when opened
 
 
-def _versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
+def versions_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
     """Versions on ``on`` of the organizations in ``scope``, in Vietnamese name order."""
     versions = scope.filter(OrgVersion.objects.on(on), capability, "organization_id")
     return versions.sorted_by_name()
@@ -74,7 +73,7 @@ def tree(request):
     on = params.as_of(request.GET)
     query = vntext.nfc(request.GET.get("q", ""))[:100]
     scope = access.scope(request.user, on)
-    versions = _versions_in(scope, on)
+    versions = versions_in(scope, on)
     roots = build_tree(versions, on, query)
     if len(versions) > settings.CHIBO_TREE_EAGER_MAX and not query:
         for root in roots:  # a national tree: the first two levels now, the rest on demand
@@ -179,7 +178,7 @@ def _form_page(request, form, template: str, context: dict, action):
     return form_page(request, form, template, {**context, "nav": "orgs"}, action)
 
 
-def _require_manage_on(request, orgs, on: dt.date) -> None:
+def require_manage_on(request, orgs, on: dt.date) -> None:
     """The organizations an operation touches must be in the user's managed scope on its day."""
     for org in orgs:
         if org is not None and not access.can(request.user, org, on, Capability.MANAGE_STRUCTURE):
@@ -188,16 +187,7 @@ def _require_manage_on(request, orgs, on: dt.date) -> None:
             )
 
 
-def _refuse_people(org, on: dt.date) -> None:
-    ties = members.ties_on(org, on)
-    if ties:
-        raise ValidationError(
-            f"Tổ chức còn {ties} người sinh hoạt, công tác hoặc giữ chức vụ vào ngày này; hãy "
-            "chuyển họ đi, hoặc hợp nhất tổ chức thay vì giải thể, chia tách."
-        )
-
-
-def _attrs(data, prefix: str = "") -> operations.Attrs:
+def attrs_of(data, prefix: str = "") -> operations.Attrs:
     return operations.Attrs(
         kind=data[f"{prefix}kind"],
         name=data[f"{prefix}name"],
@@ -219,15 +209,15 @@ def create(request):
     parent_id = params.optional_int(request.GET, "parent", "cấp trên")
     form = forms.CreateForm(
         posted(request),
-        versions=_versions_in(scope, on, Capability.MANAGE_STRUCTURE),
+        versions=versions_in(scope, on, Capability.MANAGE_STRUCTURE),
         parent_required=not root,
         initial={"on": on, "parent": parent_id},
     )
 
     def action(data):
-        _require_manage_on(request, [data["parent"], data["sector_superior"]], data["on"])
+        require_manage_on(request, [data["parent"], data["sector_superior"]], data["on"])
         org = operations.create(
-            attrs=_attrs(data),
+            attrs=attrs_of(data),
             on=data["on"],
             by=request.user,
             parent=data["parent"],
@@ -240,7 +230,7 @@ def create(request):
     return _form_page(request, form, "orgs/create.html", {"on": on}, action)
 
 
-def _managed(request, pk: int):
+def managed(request, pk: int):
     on = params.as_of(request.GET)
     org = access.get_org(request.user, pk, on, Capability.MANAGE_STRUCTURE)
     version = org.versions.filter(valid_on(org.nearest_day(on))).first()
@@ -249,12 +239,12 @@ def _managed(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def rename(request, pk: int):
-    on, org, version = _managed(request, pk)
+    on, org, version = managed(request, pk)
     initial = {f: getattr(version, f) for f in operations.ATTRIBUTES} | {"on": on}
     form = forms.RenameForm(posted(request), initial=initial)
 
     def action(data):
-        _require_manage_on(request, [org], data["on"])
+        require_manage_on(request, [org], data["on"])
         changes = {f: data[f] for f in operations.ATTRIBUTES}
         event = operations.rename(
             org=org, on=data["on"], by=request.user, decision=data["decision"], **changes
@@ -267,15 +257,15 @@ def rename(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def move(request, pk: int):
-    on, org, version = _managed(request, pk)
+    on, org, version = managed(request, pk)
     scope = access.scope(request.user, on)
     candidates = [
-        v for v in _versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
+        v for v in versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
     ]
     form = forms.MoveForm(posted(request), versions=candidates, initial={"on": on})
 
     def action(data):
-        _require_manage_on(request, [org, data["parent"]], data["on"])
+        require_manage_on(request, [org, data["parent"]], data["on"])
         event = operations.move(
             org=org,
             on=data["on"],
@@ -288,83 +278,3 @@ def move(request, pk: int):
 
     context = {"on": on, "org": org, "version": version}
     return _form_page(request, form, "orgs/move.html", context, action)
-
-
-@require_http_methods(["GET", "POST"])
-def merge(request):
-    on = params.as_of(request.GET)
-    scope = access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
-    versions = _versions_in(scope, on, Capability.MANAGE_STRUCTURE)
-    form = forms.MergeForm(posted(request), versions=versions, initial={"on": on})
-
-    def action(data):
-        _require_manage_on(request, [*data["sources"], data["into"]], data["on"])
-        new = None
-        if data["into"] is None:
-            new = _attrs(data, "new_")
-        successor = operations.merge(
-            sources=data["sources"],
-            into=data["into"],
-            new=new,
-            on=data["on"],
-            by=request.user,
-            decision=data["decision"],
-        )
-        # Members and officers of merged cells continue in the successor (R-GEO-03); the
-        # receiving organization keeps its own posts.
-        sources = [s for s in data["sources"] if s.pk != successor.pk]
-        members.follow_reorganization(sources=sources, successor=successor, on=data["on"])
-        return params.url_as_of("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
-
-    return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
-
-
-@require_http_methods(["GET", "POST"])
-def split(request, pk: int):
-    on, org, version = _managed(request, pk)
-    child_ids = org.downlinks.filter(valid_on(on)).values_list("child_id", flat=True)
-    children = OrgVersion.objects.on(on).filter(organization_id__in=child_ids).sorted_by_name()
-    form = forms.SplitForm(posted(request), children=children, initial={"on": on})
-
-    def action(data):
-        _require_manage_on(request, [org], data["on"])
-        _refuse_people(org, data["on"])
-        parts = [
-            operations.Attrs(
-                kind=version.kind,
-                name=name,
-                party_name=name,
-                issuer_code=version.issuer_code,
-                place_name=version.place_name,
-            )
-            for name in data["parts"]
-        ]
-        created = operations.split(
-            org=org,
-            on=data["on"],
-            by=request.user,
-            parts=parts,
-            children=form.child_assignment(),
-            decision=data["decision"],
-        )
-        return params.url_as_of("orgs:detail", data["on"], created[0].pk), "Đã ghi việc chia tách."
-
-    context = {"on": on, "org": org, "version": version, "children": children}
-    return _form_page(request, form, "orgs/split.html", context, action)
-
-
-@require_http_methods(["GET", "POST"])
-def dissolve(request, pk: int):
-    on, org, version = _managed(request, pk)
-    form = forms.DissolveForm(posted(request), initial={"on": on})
-
-    def action(data):
-        _require_manage_on(request, [org], data["on"])
-        _refuse_people(org, data["on"])
-        event = operations.dissolve(
-            org=org, on=data["on"], by=request.user, decision=data["decision"]
-        )
-        return params.url_as_of("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
-
-    context = {"on": on, "org": org, "version": version}
-    return _form_page(request, form, "orgs/dissolve.html", context, action)
