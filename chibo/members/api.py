@@ -406,3 +406,82 @@ def transfer(request: HttpRequest, person_id: int, body: TransferIn):
 
     apiforms.run(form, action)
     return _person_out(request, person, today)
+
+
+congresses = Router(tags=["congresses"])
+
+
+class TermOut(Schema):
+    id: int
+    organization: int
+    label: str
+    policy: str
+    policy_label: str
+    congress_on: dt.date | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    ends_on: dt.date | None
+    due_on: dt.date
+    decision: str
+
+
+class CongressIn(Schema):
+    organization: Value = None
+    congress_on: Value = None
+    starts_on: Value = None
+    ends_on: Value = None
+    label: Value = None
+    policy: Value = None
+    secretary: Value = None
+    deputy: Value = None
+    committee: Value = None
+    decision: Value = None
+
+
+def _term_out(term) -> TermOut:
+    return TermOut(
+        id=term.pk,
+        organization=term.organization_id,
+        label=term.label,
+        policy=term.policy,
+        policy_label=term.get_policy_display(),
+        congress_on=term.congress_on,
+        valid_from=term.valid_from,
+        valid_to=term.valid_to,
+        ends_on=term.ends_on,
+        due_on=term.due_on,
+        decision=term.decision,
+    )
+
+
+@congresses.get("", response=list[TermOut], summary="Nhiệm kỳ, đại hội của một chi bộ")
+def list_terms(request: HttpRequest, org: str = "", as_of: str = ""):
+    on = params.as_of({"as_of": as_of})
+    org_id = params.optional_int({"org": org}, "org", "tổ chức")
+    if org_id is None:
+        raise InvalidParam("Hãy chọn tổ chức (tham số org).")
+    cell = access.get_org(request.user, org_id, on)
+    return [_term_out(t) for t in cell.terms.order_by("valid_from")]
+
+
+@congresses.post("", response={201: TermOut}, summary="Ghi đại hội chi bộ (như trang Ghi đại hội)")
+def record_congress(request: HttpRequest, body: CongressIn):
+    from chibo.members.views import congress_of, congress_people
+
+    data = apiforms.payload_data(body.dict())
+    org_id = params.optional_int(
+        {"organization": data.get("organization", "")}, "organization", "chi bộ"
+    )
+    if org_id is None:
+        raise apiforms.FormInvalid({"organization": ["Trường này là bắt buộc."]})
+    today = timezone.localdate()
+    cell = access.get_org(request.user, org_id, today, Capability.WRITE)
+    form = forms.CongressForm(data, people=congress_people(cell))
+
+    def action(data):
+        _require_write(request, cell, data["starts_on"], "starts_on")
+        return operations.record_congress(
+            organization=cell, congress=congress_of(data), by=request.user
+        )
+
+    return Status(201, _term_out(apiforms.run(form, action)))

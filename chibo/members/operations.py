@@ -31,7 +31,7 @@ from chibo.members.models import (
     Status,
     Transfer,
 )
-from chibo.orgs.models import Kind, Organization
+from chibo.orgs.models import Kind, Organization, Term, TermPolicy
 
 
 def _close(rows, on: dt.date, **fields) -> None:
@@ -577,6 +577,99 @@ def appoint(
     )
     _end_with_organization(position)
     return position
+
+
+@dataclass
+class Congress:
+    """What a cell's congress decided (R-ORG-04, R-ORG-06): the term and who was elected."""
+
+    congress_on: dt.date
+    starts_on: dt.date
+    label: str
+    policy: str
+    secretary: Person
+    ends_on: dt.date | None = None
+    deputy: Person | None = None
+    committee: tuple[Person, ...] = ()
+    decision: str = ""
+
+
+@transaction.atomic
+def record_congress(*, organization: Organization, congress: Congress, by) -> Term:
+    """Đại hội chi bộ: close the current term, open the new one under its own policy
+    (R-ORG-06), end the outgoing leadership and record the elected Bí thư, Phó Bí thư and
+    chi ủy viên as positions through ``appoint`` (R-ORG-04)."""
+    c = congress
+    version = organization.version_on(c.starts_on)
+    if version is None or not Kind(version.kind).is_cell:
+        raise ValidationError(
+            {"starts_on": f"Chi bộ không hoạt động vào ngày {format_date(c.starts_on)}."}
+        )
+    if c.congress_on > c.starts_on:
+        raise ValidationError({"starts_on": "Nhiệm kỳ bắt đầu từ ngày đại hội hoặc sau đó."})
+    if c.ends_on is not None and c.ends_on <= c.starts_on:
+        raise ValidationError({"ends_on": "Nhiệm kỳ phải kết thúc sau ngày bắt đầu."})
+    if c.policy not in TermPolicy.values:
+        raise ValidationError({"policy": "Chế độ đại hội không hợp lệ."})
+    label = vntext.nfc(c.label)
+    if not label:
+        raise ValidationError({"label": "Hãy ghi tên nhiệm kỳ, ví dụ 2025–2030."})
+    terms = organization.terms.all()
+    if terms.filter(valid_from__gte=c.starts_on).exists():
+        raise ValidationError(
+            {"starts_on": "Đã có nhiệm kỳ bắt đầu từ ngày này hoặc sau; hãy kiểm tra lại ngày."}
+        )
+    people = [c.secretary, *([c.deputy] if c.deputy else []), *c.committee]
+    if len({p.pk for p in people}) != len(people):
+        raise ValidationError(
+            {"committee": "Mỗi người chỉ ghi một lần: Bí thư, Phó Bí thư đã là chi ủy viên."}
+        )
+    from chibo.rules.models import RuleSet  # policy data by date, read by every layer
+
+    limit = RuleSet.on(c.starts_on).committee_max
+    if c.committee and len(people) > limit:
+        raise ValidationError(
+            {"committee": f"Chi ủy có {len(people)} người, quá {limit} (R-ORG-04)."}
+        )
+    for term in terms.filter(valid_on(c.starts_on)):
+        term.valid_to = c.starts_on
+        term.save(update_fields=["valid_to"])
+    term = Term.objects.create(
+        organization=organization,
+        label=label,
+        policy=c.policy,
+        congress_on=c.congress_on,
+        valid_from=c.starts_on,
+        ends_on=c.ends_on,
+        decision=vntext.nfc(c.decision),
+    )
+    # The outgoing leadership's mandate ends with its term.
+    _close(
+        Position.objects.filter(
+            valid_on(c.starts_on), organization=organization, role__in=CELL_ROLES
+        ),
+        c.starts_on,
+    )
+    elected = [(c.secretary, Role.SECRETARY)]
+    if c.deputy is not None:
+        elected.append((c.deputy, Role.DEPUTY))
+    if c.committee:  # a chi ủy: the Bí thư and Phó Bí thư sit on it too (R-ORG-04)
+        elected += [(p, Role.CELL_COMMITTEE) for p in (*people[: len(elected)], *c.committee)]
+    for person, role in elected:
+        try:
+            appoint(
+                person=person,
+                organization=organization,
+                role=role,
+                on=c.starts_on,
+                term=label,
+                by=by,
+            )
+        except ValidationError as error:
+            field = {Role.SECRETARY: "secretary", Role.DEPUTY: "deputy"}.get(role, "committee")
+            messages = [f"{person.full_name}: {m}" for m in error.messages]
+            raise ValidationError({field: messages}) from None
+    return term
 
 
 @transaction.atomic

@@ -260,7 +260,8 @@ class GuardTests(ChiboTestCase):
     def test_dissolving_a_cell_with_people_is_refused(self):
         self.login(self.admin)
         response = self.client.post(
-            reverse("reorganize:dissolve", args=[self.cell_a.pk]), {"on": "01/01/2024", "confirm": "on"}
+            reverse("reorganize:dissolve", args=[self.cell_a.pk]),
+            {"on": "01/01/2024", "confirm": "on"},
         )
         self.assertContains(response, "còn", status_code=400)
         self.assertIsNotNone(self.cell_a.version_on(D(2024, 1, 1)))

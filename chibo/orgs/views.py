@@ -170,6 +170,10 @@ def detail(request, pk: int):
         ],
         "events": events,
         "can_manage": version is not None and scope.allows(org.pk, Capability.MANAGE_STRUCTURE),
+        "terms": list(org.terms.order_by("valid_from")),
+        "can_record_congress": version is not None
+        and version.kind_enum.is_cell
+        and scope.allows(org.pk, Capability.WRITE),
     }
     return render(request, "orgs/detail.html", context)
 
