@@ -235,19 +235,19 @@ def check_terms(ctx: Context) -> list[Finding]:
         if ctx.on > last:
             severity, key = Severity.HIGH, "overdue"
             message = (
-                f"Quá hạn đại hội: nhiệm kỳ {term.label} hết ngày {format_date(due)}, "
-                f"đã quá 6 tháng (hết ngày {format_date(last)}); chưa ghi đại hội nhiệm kỳ mới."
+                f"Quá hạn đại hội: nhiệm kỳ {term.label} đến hạn từ ngày {format_date(due)}, "
+                f"đã quá 6 tháng (đến hết ngày {format_date(last)}); chưa ghi đại hội nhiệm kỳ mới."
             )
         elif due <= ctx.on:
             severity, key = Severity.MEDIUM, "due"
             message = (
-                f"Đến hạn đại hội: nhiệm kỳ {term.label} hết ngày {format_date(due)}; tổ chức "
-                f"đại hội chậm nhất đến hết ngày {format_date(last)}."
+                f"Đến hạn đại hội: nhiệm kỳ {term.label} đến hạn từ ngày {format_date(due)}; "
+                f"tổ chức đại hội chậm nhất đến hết ngày {format_date(last)}."
             )
         elif (due - ctx.on).days <= ctx.rules.term_warn_days:
             severity, key = Severity.LOW, "soon"
             message = (
-                f"Nhiệm kỳ {term.label} hết vào {format_date(due)} "
+                f"Nhiệm kỳ {term.label} đến hạn đại hội ngày {format_date(due)} "
                 f"(còn {(due - ctx.on).days} ngày); chuẩn bị đại hội."
             )
         else:
