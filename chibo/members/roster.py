@@ -81,9 +81,10 @@ def labels(row) -> dict:
     }
 
 
-def in_transit(on: dt.date, cell_ids, names: dict[int, str]) -> list[dict]:
+def in_transit(on: dt.date, cell_ids, names: dict[int, str], receivers=()) -> list[dict]:
     """Official transfers pending on ``on`` from or to ``cell_ids``, with their R-MEM-09
-    deadlines: shown in both cells' lists (the member counts in the sending cell)."""
+    deadlines: shown in both cells' lists (the member counts in the sending cell). A
+    transfer to one of ``receivers`` (cells the user writes for) offers the receive page."""
     ids = set(cell_ids)
     moves = (
         Transfer.objects.pending_on(on)
@@ -107,7 +108,7 @@ def in_transit(on: dt.date, cell_ids, names: dict[int, str]) -> list[dict]:
                 "state": state,
                 "state_label": labels[state],
                 "late": state != "waiting",
-                "can_receive": move.to_cell_id in ids,
+                "can_receive": move.to_cell_id in ids and move.to_cell_id in set(receivers),
             }
         )
     return rows

@@ -45,7 +45,12 @@ def member_list(request):
         "form": form,
         "page": page,
         "items": items,
-        "transit": in_transit(on, transit_cells, cell_names),
+        "transit": in_transit(
+            on,
+            transit_cells,
+            cell_names,
+            [v.organization_id for v in _writable_cells(request, on)],
+        ),
         "query": query.urlencode(),
         "can_add": access.scope(request.user, on).can_anywhere(Capability.WRITE),
     }
