@@ -13,6 +13,7 @@ from chibo.demo import briefings as demo_briefings
 from chibo.demo import meetings as demo_meetings
 from chibo.demo import people as demo_people
 from chibo.demo import structure
+from chibo.demo import terms as demo_terms
 from chibo.members import operations as ops
 from chibo.members.models import Membership, MembershipKind, PoliceService, Position, Role
 from chibo.orgs import operations as tree
@@ -191,11 +192,27 @@ class DemoInvariantTests(TestCase):
     def setUpTestData(cls):
         cls.tree = structure.build()
         demo_people.build(cls.tree)
+        demo_terms.build(cls.tree)
         demo_meetings.build()
         demo_briefings.build(cls.tree)
 
     def test_r_geo_03_nobody_lost_in_the_demo_from_2023_to_today(self):
         self.assertEqual(nobody_lost(D(2023, 1, 1), timezone.localdate()), {})
+
+    def test_r_org_06_demo_terms_fire_where_they_should(self):
+        def terms_on(day):
+            return sorted(
+                (f.organization, f.severity)
+                for f in checks.run(scope_ids=None, on=day)
+                if f.rule_id == "R-ORG-06"
+            )
+
+        self.assertEqual(terms_on(D(2023, 5, 24)), [])  # 2022–2025 terms, due in 2025
+        may = terms_on(D(2025, 5, 15))
+        self.assertEqual(len(may), 10)  # ten cells before 1/7/2025, all in the due window
+        self.assertEqual({s for _name, s in may}, {"medium"})
+        self.assertEqual(terms_on(D(2026, 11, 30)), [])  # 2025–2030 terms, once in five years
+        self.assertEqual(len(terms_on(D(2030, 5, 1))), 3)  # soon: 61 days before 1/7/2030
 
     def test_r_geo_03_demo_admission_in_2024_into_que_luu_follows_the_merger(self):
         que_luu, hiep_duc = self.tree.cells["Quế Lưu"], self.tree.cells["Hiệp Đức (2025)"]
