@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts import access
+from chibo.accounts.models import User
 from chibo.demo import briefings as demo_briefings
 from chibo.demo import meetings as demo_meetings
 from chibo.demo import people as demo_people
 from chibo.demo import structure
 from chibo.demo import terms as demo_terms
+from chibo.demo import users as demo_users
 from chibo.members import operations as ops
 from chibo.members.models import Membership, MembershipKind, PoliceService, Position, Role
 from chibo.orgs import operations as tree
@@ -195,6 +197,7 @@ class DemoInvariantTests(TestCase):
         demo_terms.build(cls.tree)
         demo_meetings.build()
         demo_briefings.build(cls.tree)
+        demo_users.build(cls.tree)
 
     def test_r_geo_03_nobody_lost_in_the_demo_from_2023_to_today(self):
         self.assertEqual(nobody_lost(D(2023, 1, 1), timezone.localdate()), {})
@@ -228,6 +231,23 @@ class DemoInvariantTests(TestCase):
             Membership.objects.on(D(2025, 7, 1)).get(person=newcomer).cell_id, hiep_duc.pk
         )
         self.assertEqual(nobody_lost(D(2023, 1, 1), timezone.localdate()), {})
+        today = timezone.localdate()
+        board = User.objects.get(username="bantochuc")
+        self.client.force_login(board)
+        detail = reverse("members:detail", args=[newcomer.pk])
+        self.assertEqual(self.client.get(detail, {"as_of": "2025-07-01"}).status_code, 200)
+        self.assertContains(self.client.get(reverse("members:list")), "Lê Văn Hậu")
+        alerts = checks.run(scope_ids=access.scope(board, today).ids(), on=today)
+        self.assertIn(
+            ("R-MEM-05", hiep_duc.pk),
+            {(f.rule_id, f.organization_id) for f in alerts if f.person_id == newcomer.pk},
+        )
+        response = self.client.post(
+            f"/api/v1/people/{newcomer.pk}/recognize",
+            {"decided_on": "2025-12-01"},
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 200, response.content)
 
 
 class BenchInvariantTests(TestCase):
