@@ -19,7 +19,7 @@ from chibo.members.models import (
     Transfer,
     name_matches,
 )
-from chibo.orgs.models import Kind, OrgVersion
+from chibo.orgs.models import Kind, OrgVersion, with_predecessors
 
 
 def cells_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
@@ -86,9 +86,11 @@ def in_transit(on: dt.date, cell_ids, names: dict[int, str], receivers=()) -> li
     deadlines: shown in both cells' lists (the member counts in the sending cell). A
     transfer to one of ``receivers`` (cells the user writes for) offers the receive page."""
     ids = set(cell_ids)
+    # A receiving cell merged away during the transit: its successor receives (R-GEO-03).
+    receiving = with_predecessors(ids)
     moves = (
         Transfer.objects.pending_on(on)
-        .filter(Q(from_cell_id__in=ids) | Q(to_cell_id__in=ids))
+        .filter(Q(from_cell_id__in=ids) | Q(to_cell_id__in=receiving))
         .select_related("person")
         .order_by("sent_on", "pk")
     )
@@ -108,7 +110,7 @@ def in_transit(on: dt.date, cell_ids, names: dict[int, str], receivers=()) -> li
                 "state": state,
                 "state_label": labels[state],
                 "late": state != "waiting",
-                "can_receive": move.to_cell_id in ids and move.to_cell_id in set(receivers),
+                "can_receive": bool(with_predecessors(receivers) & {move.to_cell_id}),
             }
         )
     return rows

@@ -106,8 +106,13 @@ class CongressPageTests(CongressTestCase):
         detail = self.client.get(
             reverse("orgs:detail", args=[self.cell_a.pk]), {"as_of": "2022-10-01"}
         )
+        self.assertContains(detail, reverse("members:congress", args=[self.cell_a.pk]))
         self.assertContains(detail, "2022–2025")
         self.assertContains(detail, "Hai lần trong 5 năm")
+        self.login(self.viewer)  # read-only: sees the terms, not the button
+        detail = self.client.get(reverse("orgs:detail", args=[self.cell_a.pk]))
+        self.assertContains(detail, "2022–2025")
+        self.assertNotContains(detail, reverse("members:congress", args=[self.cell_a.pk]))
 
     def test_r_org_04_page_refuses_a_non_member_with_nothing_written(self):
         self.login(self.committee)

@@ -79,7 +79,7 @@ class TransitTests(ChiboTestCase):
         for user, cell, receive_link in (
             (self.secretary, self.cell_a, False),
             (self.outsider, self.cell_b, True),
-            (self.board, self.cell_a, False),  # filtered on the sending cell
+            (self.board, self.cell_a, True),  # writes for the receiving cell too
         ):
             with self.subTest(user=user.username):
                 self.login(user)

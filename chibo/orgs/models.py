@@ -104,6 +104,23 @@ class OrganizationQuerySet(models.QuerySet):
             return frozenset(row[0] for row in cursor.fetchall())
 
 
+def with_predecessors(org_ids: Iterable[int]) -> frozenset[int]:
+    """The organizations and, transitively, every organization they continue (merges,
+    splits): what was addressed to a predecessor is now the successor's business."""
+    found, frontier = set(org_ids), set(org_ids)
+    while frontier:
+        frontier = (
+            set(
+                OrgSuccession.objects.filter(successor_id__in=frontier).values_list(
+                    "predecessor_id", flat=True
+                )
+            )
+            - found
+        )
+        found |= frontier
+    return frozenset(found)
+
+
 class Organization(models.Model):
     is_police = models.BooleanField(
         "thuộc lực lượng Công an",

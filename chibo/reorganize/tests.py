@@ -152,6 +152,28 @@ class BackDatedIntoMergedCellTests(ChiboTestCase):
         self.assertFalse(Position.objects.filter(organization=self.cell_a, valid_to=None).exists())
 
 
+class TransitAcrossTheMergerTests(ChiboTestCase):
+    def test_r_mem_09_received_after_the_receiving_cell_merged_lands_in_its_successor(self):
+        mover = add_member(self.cell_b, "Hồ Văn Đường")
+        move = ops.transfer(
+            person=mover,
+            kind=MembershipKind.OFFICIAL,
+            on=D(2025, 6, 20),
+            to_cell=self.cell_a,
+            by=None,
+        )
+        workflows.merge(sources=[self.cell_a], into=self.cell_b, on=MERGER, by=None)
+        self.assertEqual(misplaced_on(D(2025, 7, 5)), {})  # in transit: one pending transfer
+        self.login(self.outsider)  # xã B's committee now holds the successor
+        response = self.client.post(
+            reverse("members:receive", args=[move.pk]), {"on": "10/07/2025"}
+        )
+        self.assertEqual(response.status_code, 302, response.content[-600:])
+        here = Membership.objects.on(D(2025, 7, 10)).get(person=mover)
+        self.assertEqual(here.cell_id, self.cell_b.pk)
+        self.assertEqual(nobody_lost(D(2023, 1, 1), timezone.localdate()), {})
+
+
 class SplitAndDissolveTests(ChiboTestCase):
     def test_back_dated_entry_into_a_split_organization_is_refused_with_the_choices(self):
         cell = tree.create(

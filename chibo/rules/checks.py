@@ -28,7 +28,7 @@ from chibo.meetings.models import (
     SuperiorAssignment,
 )
 from chibo.members.models import Membership, PartyRecord, Person, Transfer
-from chibo.orgs.models import Term
+from chibo.orgs.models import Term, with_predecessors
 from chibo.reports import stats
 from chibo.rules.models import Dismissal, Holiday, RuleSet, Severity
 
@@ -225,7 +225,7 @@ def check_terms(ctx: Context) -> list[Finding]:
         if term.valid_to is not None and term.valid_to <= ctx.on:
             due = min(due, term.valid_to)  # closed without a newer term recorded
         last = vndates.add_months(due, CONGRESS_LEEWAY_MONTHS)
-        url = reverse("members:congress", args=[org]) + f"?as_of={ctx.on.isoformat()}"
+        url = _org_url(org, ctx.on)  # the terms table; writers find "Ghi đại hội" there
         facts = [
             f"Nhiệm kỳ {term.label} từ {format_date(term.valid_from)}, "
             f"{term.get_policy_display().lower()}",
@@ -263,15 +263,20 @@ def check_transfers(ctx: Context) -> list[Finding]:
     presented to the receiving cell) or past 60 (the procedure not completed). One finding
     per transfer and deadline, on the sending cell when in scope, else on the receiving one."""
     cells = set(ctx.cell_ids)
+    receiving = with_predecessors(cells)  # a receiving cell merged away: its successor's
     pending = Transfer.objects.pending_on(ctx.on).filter(
-        Q(from_cell_id__in=IdList(ctx.cell_ids)) | Q(to_cell_id__in=IdList(ctx.cell_ids))
+        Q(from_cell_id__in=IdList(ctx.cell_ids)) | Q(to_cell_id__in=IdList(receiving))
     )
     found = []
     for move in pending.select_related("person"):
         letter, complete = move.letter_deadline, move.completion_deadline
         if ctx.on <= letter:
             continue
-        org = move.from_cell_id if move.from_cell_id in cells else move.to_cell_id
+        org = move.from_cell_id
+        if org not in cells:
+            org = next(
+                (c for c in cells if move.to_cell_id in with_predecessors([c])), move.to_cell_id
+            )
         name = move.person.full_name
         facts = [
             f"Chuyển đi ngày {format_date(move.sent_on)}",
