@@ -102,3 +102,5 @@ class TransitTests(ChiboTestCase):
         self.assertNotContains(
             self.client.get(url, {"as_of": "2026-08-31"}), 'data-testid="transit"'
         )
+        detail = self.client.get(reverse("members:detail", args=[self.mover.pk]))
+        self.assertContains(detail, "hoàn thành thủ tục đến hết ngày 25/11/2026")
