@@ -758,6 +758,38 @@ def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> N
     _close(Position.objects.filter(valid_on(on), organization__in=sources), on)
 
 
+@transaction.atomic
+def follow_ended_cells() -> tuple[int, list[str]]:
+    """Repair records entered before back-dated entries followed reorganizations: every
+    membership or police post left open past its cell's end continues in the successor
+    (``_carry_forward``). Returns how many were carried and, for rows whose cell ended
+    without a single successor (split, dissolution), a message each to settle by hand."""
+    from django.db.models import Count, Max
+
+    from chibo.orgs.models import OrgVersion
+
+    ended = {
+        span["organization_id"]: span["end"]
+        for span in OrgVersion.objects.values("organization_id")
+        .annotate(end=Max("valid_to"), open=Count("pk", filter=Q(valid_to__isnull=True)))
+        .filter(open=0)
+    }
+    carried, unsettled = 0, []
+    for model in (Membership, PoliceService):
+        for row in model.objects.filter(cell_id__in=ended).select_related("cell"):
+            end = ended[row.cell_id]
+            if row.valid_to is not None and row.valid_to <= end:
+                continue
+            try:
+                with transaction.atomic():
+                    _carry_forward(row)
+            except ValidationError as error:
+                unsettled.append(f"#{row.person_id}: {' '.join(error.messages)}")
+            else:
+                carried += 1
+    return carried, unsettled
+
+
 def ties_on(org: Organization, on: dt.date) -> int:
     """How many memberships, police posts and party posts are open at ``org`` on ``on``:
     an organization that still has them cannot simply end (dissolve, split)."""

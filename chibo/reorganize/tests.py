@@ -2,8 +2,10 @@
 reorganization (R-GEO-02, R-GEO-03), and the invariant holds over the demo and bench data."""
 
 import datetime as dt
+import io
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -150,6 +152,26 @@ class BackDatedIntoMergedCellTests(ChiboTestCase):
         position.refresh_from_db()
         self.assertEqual(position.valid_to, MERGER)
         self.assertFalse(Position.objects.filter(organization=self.cell_a, valid_to=None).exists())
+
+
+class RepairTests(ChiboTestCase):
+    def test_r_geo_03_follow_reorganizations_repairs_rows_left_in_a_merged_cell(self):
+        left = add_member(self.cell_a, "Đinh Văn Sót")
+        workflows.merge(sources=[self.cell_a], into=self.cell_b, on=MERGER, by=None)
+        # As entered before this fix: the rows stayed open in the ended cell.
+        Membership.objects.filter(person=left).update(cell=self.cell_a, valid_to=None)
+        Membership.objects.filter(person=left, valid_from=MERGER).delete()
+        PoliceService.objects.filter(person=left, valid_from=MERGER).delete()
+        PoliceService.objects.filter(person=left).update(valid_to=None)
+        self.assertIn(left.pk, misplaced_on(timezone.localdate()))
+        out = io.StringIO()
+        call_command("follow_reorganizations", stdout=out)
+        self.assertIn("Đã chuyển 2 bản ghi", out.getvalue())
+        self.assertEqual(misplaced_on(timezone.localdate()), {})
+        self.assertEqual(
+            PoliceService.objects.on(timezone.localdate()).get(person=left).cell_id,
+            self.cell_b.pk,
+        )
 
 
 class TransitAcrossTheMergerTests(ChiboTestCase):
