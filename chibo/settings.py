@@ -296,4 +296,10 @@ CHIBO_PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
 # The tree page draws every level up to this many organizations; past it, levels below the
 # first load on demand (htmx) when opened.
 CHIBO_TREE_EAGER_MAX = env_int("CHIBO_TREE_EAGER_MAX", 400)
+# R-MEM-09: where a member in transit (official transfer sent, letter not yet presented) is
+# counted in đảng số: "sending" — in the sending cell until received (the sending committee
+# keeps the record until the receiving one confirms, QĐ 24 §6.3.1); "none" — in no cell.
+CHIBO_TRANSIT_COUNTS_IN = env_str("CHIBO_TRANSIT_COUNTS_IN", "sending")
+if CHIBO_TRANSIT_COUNTS_IN not in {"sending", "none"}:
+    raise ImproperlyConfigured("CHIBO_TRANSIT_COUNTS_IN must be 'sending' or 'none'.")
 FORM_RENDERER = "chibo.lib.forms.Renderer"

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("chibo.accounts.urls")),
     path("orgs/", include("chibo.orgs.urls")),
+    # Merge, split, dissolve: same /orgs/ paths, served above the tree and the people.
+    path("orgs/", include("chibo.reorganize.urls")),
     path("members/", include("chibo.members.urls")),
     path("documents/", include("chibo.documents.urls")),
     path("meetings/", include("chibo.meetings.urls")),

@@ -196,12 +196,15 @@ def http_error(request, exc):
 
 
 api.add_router("/organizations", "chibo.orgs.api.router")
-api.add_router("/mergers", "chibo.orgs.api.mergers")
+# Split, dissolve and merge move people too: they live above the tree and the members.
+api.add_router("/organizations", "chibo.reorganize.api.organizations")
+api.add_router("/mergers", "chibo.reorganize.api.mergers")
 api.add_router("/stats", "chibo.reports.api.router")
 api.add_router("/members", "chibo.members.api.members")
 api.add_router("/people", "chibo.members.api.people")
 api.add_router("/positions", "chibo.members.api.positions")
 api.add_router("/transfers", "chibo.members.api.transfers")
+api.add_router("/congresses", "chibo.members.api.congresses")
 api.add_router("/regulations", "chibo.documents.api.router")
 api.add_router("/meetings", "chibo.meetings.api.router")
 api.add_router("/superior-assignments", "chibo.meetings.api.assignments")

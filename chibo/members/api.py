@@ -565,3 +565,70 @@ def receive(request: HttpRequest, transfer_id: apiforms.PathId, body: ReceiveIn)
         sent_on=move.sent_on,
         received_on=move.received_on,
     )
+
+
+congresses = Router(tags=["congresses"])
+
+
+class TermOut(Schema):
+    id: int
+    organization: int
+    label: str
+    policy: str
+    policy_label: str
+    congress_on: dt.date | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    ends_on: dt.date | None
+    due_on: dt.date
+    decision: str
+
+
+CongressIn = apiforms.schema_of(
+    forms.CongressForm,
+    "CongressIn",
+    extra={"organization": (apiforms.Id, Field(..., title="Chi bộ"))},
+)
+
+
+def _term_out(term) -> TermOut:
+    return TermOut(
+        id=term.pk,
+        organization=term.organization_id,
+        label=term.label,
+        policy=term.policy,
+        policy_label=term.get_policy_display(),
+        congress_on=term.congress_on,
+        valid_from=term.valid_from,
+        valid_to=term.valid_to,
+        ends_on=term.ends_on,
+        due_on=term.due_on,
+        decision=term.decision,
+    )
+
+
+@congresses.get("", response=list[TermOut], summary="Nhiệm kỳ, đại hội của một chi bộ")
+def list_terms(request: HttpRequest, org: str = "", as_of: str = ""):
+    on = params.as_of({"as_of": as_of})
+    org_id = params.optional_int({"org": org}, "org", "tổ chức")
+    if org_id is None:
+        raise InvalidParam("Hãy chọn tổ chức (tham số org).")
+    cell = access.get_org(request.user, org_id, on)
+    return [_term_out(t) for t in cell.terms.order_by("valid_from")]
+
+
+@congresses.post("", response={201: TermOut}, summary="Ghi đại hội chi bộ (như trang Ghi đại hội)")
+def record_congress(request: HttpRequest, body: CongressIn):
+    from chibo.members.views import congress_of, congress_people
+
+    today = timezone.localdate()
+    cell = access.get_org(request.user, body.organization, today, Capability.WRITE)
+    form = forms.CongressForm(apiforms.form_data(body), people=congress_people(cell))
+
+    def action(data):
+        _require_write(request, cell, data["starts_on"], "starts_on")
+        return operations.record_congress(
+            organization=cell, congress=congress_of(data), by=request.user
+        )
+
+    return Status(201, _term_out(apiforms.run(form, action)))

@@ -20,6 +20,7 @@ from chibo.members.models import (
     Status,
 )
 from chibo.orgs.forms import OrgField
+from chibo.orgs.models import TermPolicy
 
 
 def not_future(field: str):
@@ -337,6 +338,69 @@ class AppointForm(Form):
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].set_versions(orgs)
+
+
+class CommaSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes on the page; from the API a JSON list of ids (also taken written "12,15")."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        if value in (None, ""):
+            return []
+        if isinstance(value, list | tuple):
+            return [str(part) for part in value]
+        return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+class CongressForm(Form):
+    """Đại hội chi bộ: the term under its own policy and the elected (R-ORG-04, R-ORG-06)."""
+
+    congress_on = PastDate("Ngày đại hội")
+    starts_on = DateField(label="Nhiệm kỳ bắt đầu từ ngày", help_text="Thường là ngày đại hội.")
+    ends_on = DateField(
+        label="Nhiệm kỳ đến ngày",
+        required=False,
+        help_text="Để trống: tính theo chế độ đại hội (30 hoặc 60 tháng).",
+    )
+    label = TextField(label="Nhiệm kỳ", max_length=20, help_text="Ví dụ: 2025–2030.")
+    policy = forms.ChoiceField(
+        label="Chế độ đại hội (R-ORG-06)",
+        choices=TermPolicy.choices,
+        help_text="Hai lần trong 5 năm (Điều lệ Đảng, Điều 24); một lần trong 5 năm từ "
+        "1/7/2025 (thí điểm theo Quy định 294-QĐ/TW).",
+    )
+    secretary = forms.TypedChoiceField(label="Bí thư", coerce=int)
+    deputy = forms.TypedChoiceField(
+        label="Phó Bí thư", coerce=int, required=False, empty_value=None
+    )
+    committee = forms.TypedMultipleChoiceField(
+        label="Chi ủy viên khác (khi có chi ủy)",
+        coerce=int,
+        required=False,
+        widget=CommaSelectMultiple,
+    )
+    decision = TextField(label="Căn cứ", max_length=300, required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        choices = [(p.pk, p.full_name) for p in people]
+        self.fields["secretary"].choices = [("", "— Chọn —"), *choices]
+        self.fields["deputy"].choices = [("", "— Không có —"), *choices]
+        self.fields["committee"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        for name in ("secretary", "deputy"):
+            if data.get(name) is not None:
+                data[name] = self.people[data[name]]
+        data["committee"] = tuple(self.people[pk] for pk in data.get("committee") or ())
+        congress, start = data.get("congress_on"), data.get("starts_on")
+        if congress and start and start < congress:
+            self.add_error("starts_on", "Nhiệm kỳ bắt đầu từ ngày đại hội hoặc sau đó.")
+        return data
 
 
 class EndPositionForm(Form):

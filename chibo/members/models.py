@@ -238,9 +238,19 @@ class MembershipQuerySet(models.QuerySet):
     def counted_on(self, on: dt.date):
         """Đảng số of a cell on ``on``: official memberships of people who are members then.
 
-        Temporary members are outside it (R-MEM-10); exempt members inside (R-ORG-04).
+        Temporary members are outside it (R-MEM-10); exempt members inside (R-ORG-04). A
+        member in transit (R-MEM-09) counts in the sending cell until received, by the
+        membership the transfer closed, unless ``CHIBO_TRANSIT_COUNTS_IN`` is "none".
         """
-        return self.on(on).filter(member_on(on, "person__party__"), kind=MembershipKind.OFFICIAL)
+        held = valid_on(on)
+        if settings.CHIBO_TRANSIT_COUNTS_IN == "sending":
+            in_transit = Transfer.objects.pending_on(on).filter(
+                person_id=OuterRef("person_id"),
+                from_cell_id=OuterRef("cell_id"),
+                sent_on=OuterRef("valid_to"),
+            )
+            held |= Q(valid_to__lte=on, reason_out=Reason.TRANSFER) & Exists(in_transit)
+        return self.filter(held, member_on(on, "person__party__"), kind=MembershipKind.OFFICIAL)
 
     def roster(self, on: dt.date):
         """Memberships of members on ``on`` with what a list shows, in one query: rank,
@@ -305,6 +315,18 @@ class Membership(Validity):
         return f"Sinh hoạt #{self.person_id} tại #{self.cell_id}"
 
 
+class TransferQuerySet(models.QuerySet):
+    def pending_on(self, on: dt.date):
+        """Official transfers to a cell in the system, sent by ``on`` and not yet received on
+        it: the member is in transit (R-MEM-09)."""
+        return self.filter(
+            Q(received_on__isnull=True) | Q(received_on__gt=on),
+            kind=MembershipKind.OFFICIAL,
+            to_cell__isnull=False,
+            sent_on__lte=on,
+        )
+
+
 class Transfer(models.Model):
     """Sending a member's party activity to another cell (R-MEM-09, R-MEM-10).
 
@@ -335,6 +357,8 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TransferQuerySet.as_manager()
+
     class Meta:
         verbose_name = "chuyển sinh hoạt đảng"
         verbose_name_plural = "chuyển sinh hoạt đảng"
@@ -362,6 +386,23 @@ class Transfer(models.Model):
         from chibo.rules.models import working_calendar
 
         return working_calendar().add_working_days(self.sent_on, 30)
+
+    @property
+    def completion_deadline(self) -> dt.date:
+        """R-MEM-09: the whole procedure is completed within 60 working days (last day)."""
+        from chibo.rules.models import working_calendar
+
+        return working_calendar().add_working_days(self.sent_on, 60)
+
+    def state_on(self, on: dt.date) -> str:
+        """'received', 'waiting', 'late_letter' or 'late' (past 60 working days) on ``on``."""
+        if self.received_on is not None and self.received_on <= on:
+            return "received"
+        if on > self.completion_deadline:
+            return "late"
+        if on > self.letter_deadline:
+            return "late_letter"
+        return "waiting"
 
 
 class Rank(models.IntegerChoices):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from chibo import audit
 from chibo.lib import cccd as cccd_lib
@@ -32,7 +33,7 @@ from chibo.members.models import (
     Status,
     Transfer,
 )
-from chibo.orgs.models import Kind, Organization
+from chibo.orgs.models import Kind, Organization, Term, TermPolicy
 
 
 def _close(rows, on: dt.date, **fields) -> None:
@@ -53,6 +54,100 @@ def _cell_on(cell: Organization, on: dt.date, field: str) -> None:
         raise ValidationError(
             {field: f"Chi bộ được chọn không hoạt động vào ngày {format_date(on)}."}
         )
+
+
+def _successor_from(cell: Organization, end: dt.date, field: str) -> Organization:
+    """The one organization ``cell`` continues as from ``end``, its last day + 1 (a merge).
+
+    A split or a dissolution names no single continuation: the person's later cell cannot be
+    guessed, so the entry is refused with the choices (issue 12, "no member is ever lost").
+    """
+    successors = list(
+        Organization.objects.filter(
+            predecessor_links__predecessor=cell, predecessor_links__event__on=end
+        ).distinct()
+    )
+    if len(successors) != 1:
+        names = ", ".join(str(s) for s in successors) or "không có tổ chức kế thừa"
+        raise ValidationError(
+            {
+                field: f"{cell} đã kết thúc từ ngày {format_date(end)} ({names}); không thể "
+                "ghi sinh hoạt kéo dài qua ngày đó. Hãy ghi đến trước ngày kết thúc rồi chuyển "
+                "sinh hoạt, hoặc ghi vào tổ chức kế thừa."
+            }
+        )
+    return successors[0]
+
+
+def continuing(cell: Organization, on: dt.date, field: str = "cell") -> Organization:
+    """``cell`` itself if it exists on ``on``; else, if it ended before ``on`` by a merge,
+    the organization it continues as on ``on`` (through several merges: Hiệp Thuận → Quế Tân
+    in 2024 → Hiệp Đức on 1/7/2025, R-GEO-02, R-GEO-03)."""
+    seen = set()
+    while cell.version_on(on) is None and cell.pk not in seen:
+        seen.add(cell.pk)
+        end = cell.lifetime()[1]
+        if end is None or end > on:
+            break  # not yet born on ``on``: the caller's check names the problem
+        cell = _successor_from(cell, end, field)
+    return cell
+
+
+def _carry_forward(row, field: str = "cell") -> None:
+    """A membership or police post that starts in ``row.cell`` and runs past the cell's end
+    (an entry back-dated before a merge) continues in the successor from the merge day, as
+    ``follow_reorganization`` did for the people present on that day (R-GEO-03, issue 12)."""
+    while True:
+        end = row.cell.lifetime()[1]
+        if end is None or (row.valid_to is not None and row.valid_to <= end):
+            return
+        successor = _successor_from(row.cell, end, field)
+        until, reason_out = row.valid_to, getattr(row, "reason_out", "")
+        row.valid_to = end
+        if isinstance(row, Membership):
+            row.reason_out = Reason.REORGANIZATION
+        row.save()
+        row.pk = None
+        row._state.adding = True
+        row.cell = successor
+        row.valid_from, row.valid_to = end, until
+        row.reason_in = Reason.REORGANIZATION
+        if isinstance(row, Membership):
+            row.reason_out = reason_out if until else ""
+        row.save()
+
+
+def _fold_continuations(current, later: list) -> bool:
+    """``later`` rows that only continue ``current`` through reorganizations (made by
+    ``_carry_forward`` or ``follow_reorganization``) are folded back into it, so a change
+    back-dated before a merge can close ``current`` itself. False, and nothing changed, if
+    any later row is a real change (a transfer, a new post)."""
+    previous = current
+    for row in later:
+        if (
+            row.reason_in != Reason.REORGANIZATION
+            or row.valid_from != previous.valid_to
+            or getattr(row, "kind", None) != getattr(current, "kind", None)
+        ):
+            return False
+        previous = row
+    if not later:
+        return True
+    current.valid_to = previous.valid_to
+    if isinstance(current, Membership):
+        current.reason_out = previous.reason_out
+    for row in later:
+        row.delete()
+    current.save()
+    return True
+
+
+def _end_with_organization(position: Position) -> None:
+    """Posts end with their organization: a successor elects its own leadership."""
+    end = position.organization.lifetime()[1]
+    if end is not None and (position.valid_to is None or position.valid_to > end):
+        position.valid_to = end
+        position.save(update_fields=["valid_to"])
 
 
 @dataclass
@@ -202,13 +297,14 @@ def admit(
     """Kết nạp: the decision, the ceremony, and party activity in ``cell`` from the ceremony."""
     _cell_on(cell, ceremony_date, "cell")
     record = _new_record(person, decision_date, ceremony_date, decision_no)
-    Membership.objects.create(
+    membership = Membership.objects.create(
         person=person,
         cell=cell,
         kind=MembershipKind.OFFICIAL,
         valid_from=ceremony_date,
         reason_in=Reason.ADMISSION,
     )
+    _carry_forward(membership)
     return record
 
 
@@ -236,13 +332,14 @@ def record_existing_member(
     if official:
         record.official_date = record.probation_end
         record.save(update_fields=["official_date"])
-    Membership.objects.create(
+    membership = Membership.objects.create(
         person=person,
         cell=cell,
         kind=MembershipKind.OFFICIAL,
         valid_from=since,
         reason_in=Reason.INITIAL,
     )
+    _carry_forward(membership)
     return record
 
 
@@ -306,11 +403,9 @@ def transfer(
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
         raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
     home = _membership_on(person, on, MembershipKind.OFFICIAL, "on")
-    later = (
-        person.memberships.filter(valid_from__gt=on).exists()
-        or person.transfers.filter(sent_on__gt=on).exists()
-    )
-    if later or home.valid_to is not None:
+    later = list(person.memberships.filter(valid_from__gt=on).order_by("valid_from"))
+    folded = _fold_continuations(home, later)
+    if not folded or person.transfers.filter(sent_on__gt=on).exists() or home.valid_to:
         raise ValidationError(
             {
                 "on": "Đã có sinh hoạt hoặc chuyển sinh hoạt được ghi sau ngày này; chỉ chuyển "
@@ -371,18 +466,22 @@ def receive(*, transfer: Transfer, on: dt.date, by) -> Membership:
         )
     if transfer.until is not None and on >= transfer.until:
         raise ValidationError({"on": "Ngày tiếp nhận đã quá thời hạn sinh hoạt tạm thời."})
-    _cell_on(transfer.to_cell, on, "on")
+    # A receiving cell merged away while the member was in transit: its successor receives.
+    cell = continuing(transfer.to_cell, on, "on")
+    _cell_on(cell, on, "on")
     transfer.received_on = on
     transfer.save(update_fields=["received_on"])
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         person=transfer.person,
-        cell=transfer.to_cell,
+        cell=cell,
         kind=transfer.kind,
         valid_from=on,
         valid_to=transfer.until,
         reason_in=Reason.TRANSFER,
         reason_out=Reason.TEMPORARY_END if transfer.until else "",
     )
+    _carry_forward(membership, "on")
+    return membership
 
 
 @audit.operation("Miễn sinh hoạt đảng")
@@ -421,10 +520,13 @@ def end_party_membership(
     record = getattr(person, "party", None)
     if record is None or record.status_on(on) in {Status.NOT_MEMBER, Status.ENDED}:
         raise ValidationError({"on": f"Vào ngày {format_date(on)} người này không phải đảng viên."})
-    if person.memberships.filter(valid_from__gt=on).exists():
+    current = person.memberships.filter(valid_on(on), kind=MembershipKind.OFFICIAL).first()
+    later = list(person.memberships.filter(valid_from__gt=on).order_by("valid_from"))
+    if later and (current is None or not _fold_continuations(current, later)):
         raise ValidationError(
             {"on": "Có sinh hoạt đảng được ghi sau ngày này; hãy kiểm tra lại ngày."}
         )
+
     out = Reason.DEATH if reason == EndReason.DIED else Reason.PARTY_END
     _close(person.memberships.filter(valid_on(on)), on, reason_out=out)
     _close(person.positions.filter(valid_on(on)), on)
@@ -443,6 +545,11 @@ def record_death(*, person: Person, on: dt.date, by) -> None:
     record = getattr(person, "party", None)
     if record is not None and record.status_on(on) not in {Status.NOT_MEMBER, Status.ENDED}:
         end_party_membership(person=person, on=on, reason=EndReason.DIED, by=by)
+    service = person.police_service.filter(valid_on(on)).first()
+    if service is not None:  # a death back-dated before a merge ends the post it held then
+        _fold_continuations(
+            service, list(person.police_service.filter(valid_from__gt=on).order_by("valid_from"))
+        )
     _close(person.police_service.filter(valid_on(on)), on)
     _close(person.ranks.filter(valid_on(on)), on)
     _close(person.positions.filter(valid_on(on)), on)
@@ -486,7 +593,7 @@ def appoint(
         if not counted.exists():
             message = "Chức vụ trong chi bộ phải là đảng viên sinh hoạt chính thức ở chi bộ đó."
             raise ValidationError({"person": message})
-    return Position.objects.create(
+    position = Position.objects.create(
         person=person,
         organization=organization,
         role=role,
@@ -495,6 +602,101 @@ def appoint(
         appointed=appointed,
         government_post=vntext.nfc(government_post),
     )
+    _end_with_organization(position)
+    return position
+
+
+@dataclass
+class Congress:
+    """What a cell's congress decided (R-ORG-04, R-ORG-06): the term and who was elected."""
+
+    congress_on: dt.date
+    starts_on: dt.date
+    label: str
+    policy: str
+    secretary: Person
+    ends_on: dt.date | None = None
+    deputy: Person | None = None
+    committee: tuple[Person, ...] = ()
+    decision: str = ""
+
+
+@transaction.atomic
+def record_congress(*, organization: Organization, congress: Congress, by) -> Term:
+    """Đại hội chi bộ: close the current term, open the new one under its own policy
+    (R-ORG-06), end the outgoing leadership and record the elected Bí thư, Phó Bí thư and
+    chi ủy viên as positions through ``appoint`` (R-ORG-04)."""
+    c = congress
+    version = organization.version_on(c.starts_on)
+    if version is None or not Kind(version.kind).is_cell:
+        raise ValidationError(
+            {"starts_on": f"Chi bộ không hoạt động vào ngày {format_date(c.starts_on)}."}
+        )
+    if c.congress_on > c.starts_on:
+        raise ValidationError({"starts_on": "Nhiệm kỳ bắt đầu từ ngày đại hội hoặc sau đó."})
+    if c.ends_on is not None and c.ends_on <= c.starts_on:
+        raise ValidationError({"ends_on": "Nhiệm kỳ phải kết thúc sau ngày bắt đầu."})
+    if c.policy not in TermPolicy.values:
+        raise ValidationError({"policy": "Chế độ đại hội không hợp lệ."})
+    label = vntext.nfc(c.label)
+    if not label:
+        raise ValidationError({"label": "Hãy ghi tên nhiệm kỳ, ví dụ 2025–2030."})
+    terms = organization.terms.all()
+    if terms.filter(valid_from__gte=c.starts_on).exists():
+        raise ValidationError(
+            {"starts_on": "Đã có nhiệm kỳ bắt đầu từ ngày này hoặc sau; hãy kiểm tra lại ngày."}
+        )
+    people = [c.secretary, *([c.deputy] if c.deputy else []), *c.committee]
+    if len({p.pk for p in people}) != len(people):
+        raise ValidationError(
+            {"committee": "Mỗi người chỉ ghi một lần: Bí thư, Phó Bí thư đã là chi ủy viên."}
+        )
+    from chibo.rules.models import RuleSet  # policy data by date, read by every layer
+
+    limit = RuleSet.on(c.starts_on).committee_max
+    if c.committee and len(people) > limit:
+        raise ValidationError(
+            {"committee": f"Chi ủy có {len(people)} người, quá {limit} (R-ORG-04)."}
+        )
+    for term in terms.filter(valid_on(c.starts_on)):
+        term.valid_to = c.starts_on
+        term.save(update_fields=["valid_to"])
+    term = Term.objects.create(
+        organization=organization,
+        label=label,
+        policy=c.policy,
+        congress_on=c.congress_on,
+        valid_from=c.starts_on,
+        ends_on=c.ends_on,
+        decision=vntext.nfc(c.decision),
+    )
+    # The outgoing leadership's mandate ends with its term.
+    _close(
+        Position.objects.filter(
+            valid_on(c.starts_on), organization=organization, role__in=CELL_ROLES
+        ),
+        c.starts_on,
+    )
+    elected = [(c.secretary, Role.SECRETARY)]
+    if c.deputy is not None:
+        elected.append((c.deputy, Role.DEPUTY))
+    if c.committee:  # a chi ủy: the Bí thư and Phó Bí thư sit on it too (R-ORG-04)
+        elected += [(p, Role.CELL_COMMITTEE) for p in (*people[: len(elected)], *c.committee)]
+    for person, role in elected:
+        try:
+            appoint(
+                person=person,
+                organization=organization,
+                role=role,
+                on=c.starts_on,
+                term=label,
+                by=by,
+            )
+        except ValidationError as error:
+            field = {Role.SECRETARY: "secretary", Role.DEPUTY: "deputy"}.get(role, "committee")
+            messages = [f"{person.full_name}: {m}" for m in error.messages]
+            raise ValidationError({field: messages}) from None
+    return term
 
 
 @audit.operation("Kết thúc chức vụ đảng")
@@ -518,20 +720,23 @@ def set_police_service(
     by,
 ) -> None:
     """From ``on``: post and unit (``cell`` None ends the service) and rank, if changed."""
-    if person.police_service.filter(valid_from__gt=on).exists() or (
-        rank is not None and person.ranks.filter(valid_from__gt=on).exists()
-    ):
+    current = person.police_service.filter(valid_on(on)).first()
+    later = list(person.police_service.filter(valid_from__gt=on).order_by("valid_from"))
+    folded = not later or (current is not None and _fold_continuations(current, later))
+    if not folded or (rank is not None and person.ranks.filter(valid_from__gt=on).exists()):
         raise ValidationError(
             {"on": "Đã có thay đổi công tác hoặc cấp bậc được ghi sau ngày này; hãy chọn ngày sau."}
         )
-    current = person.police_service.filter(valid_on(on)).first()
     if cell is not None:
         _cell_on(cell, on, "cell")
         if not cell.is_police:
             raise ValidationError({"cell": "Đơn vị phải là chi bộ Công an (R-POL-02)."})
         if current is None or current.cell_id != cell.pk or current.position != position:
             _close([current] if current else [], on)
-            PoliceService.objects.create(person=person, cell=cell, position=position, valid_from=on)
+            service = PoliceService.objects.create(
+                person=person, cell=cell, position=position, valid_from=on
+            )
+            _carry_forward(service)
     elif current is not None:
         _close([current], on)
     held = person.ranks.filter(valid_on(on)).first()
@@ -545,9 +750,15 @@ def set_police_service(
 def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> None:
     """After a merge, carry the cells' members and officers to the successor (R-GEO-03).
 
-    Posts end: the successor elects or is given its own leadership.
+    Posts end: the successor elects or is given its own leadership. Rows already entered
+    after the merge day in a source (a merge recorded late) move to the successor whole.
     """
-    for membership in Membership.objects.filter(valid_on(on), cell__in=sources):
+    open_after = Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+    for membership in Membership.objects.filter(open_after, cell__in=sources):
+        if membership.valid_from >= on:
+            membership.cell = successor
+            membership.save(update_fields=["cell"])
+            continue
         until = membership.valid_to
         _close([membership], on, reason_out=Reason.REORGANIZATION)
         Membership.objects.create(
@@ -559,7 +770,11 @@ def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> N
             reason_in=Reason.REORGANIZATION,
             reason_out=membership.reason_out if until else "",
         )
-    for service in PoliceService.objects.filter(valid_on(on), cell__in=sources):
+    for service in PoliceService.objects.filter(open_after, cell__in=sources):
+        if service.valid_from >= on:
+            service.cell = successor
+            service.save(update_fields=["cell"])
+            continue
         until = service.valid_to
         _close([service], on)
         PoliceService.objects.create(
@@ -571,6 +786,38 @@ def follow_reorganization(*, sources, successor: Organization, on: dt.date) -> N
             reason_in=Reason.REORGANIZATION,
         )
     _close(Position.objects.filter(valid_on(on), organization__in=sources), on)
+
+
+@transaction.atomic
+def follow_ended_cells() -> tuple[int, list[str]]:
+    """Repair records entered before back-dated entries followed reorganizations: every
+    membership or police post left open past its cell's end continues in the successor
+    (``_carry_forward``). Returns how many were carried and, for rows whose cell ended
+    without a single successor (split, dissolution), a message each to settle by hand."""
+    from django.db.models import Count, Max
+
+    from chibo.orgs.models import OrgVersion
+
+    ended = {
+        span["organization_id"]: span["end"]
+        for span in OrgVersion.objects.values("organization_id")
+        .annotate(end=Max("valid_to"), open=Count("pk", filter=Q(valid_to__isnull=True)))
+        .filter(open=0)
+    }
+    carried, unsettled = 0, []
+    for model in (Membership, PoliceService):
+        for row in model.objects.filter(cell_id__in=ended).select_related("cell"):
+            end = ended[row.cell_id]
+            if row.valid_to is not None and row.valid_to <= end:
+                continue
+            try:
+                with transaction.atomic():
+                    _carry_forward(row)
+            except ValidationError as error:
+                unsettled.append(f"#{row.person_id}: {' '.join(error.messages)}")
+            else:
+                carried += 1
+    return carried, unsettled
 
 
 def ties_on(org: Organization, on: dt.date) -> int:

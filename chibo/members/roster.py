@@ -16,9 +16,10 @@ from chibo.members.models import (
     Rank,
     Role,
     Status,
+    Transfer,
     name_matches,
 )
-from chibo.orgs.models import Kind, OrgVersion
+from chibo.orgs.models import Kind, OrgVersion, with_predecessors
 
 
 def cells_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]:
@@ -78,3 +79,38 @@ def labels(row) -> dict:
         + (" · tạm thời" if row.kind == MembershipKind.TEMPORARY else "")
         + (" · miễn sinh hoạt" if row.exempt else ""),
     }
+
+
+def in_transit(on: dt.date, cell_ids, names: dict[int, str], receivers=()) -> list[dict]:
+    """Official transfers pending on ``on`` from or to ``cell_ids``, with their R-MEM-09
+    deadlines: shown in both cells' lists (the member counts in the sending cell). A
+    transfer to one of ``receivers`` (cells the user writes for) offers the receive page."""
+    ids = set(cell_ids)
+    # A receiving cell merged away during the transit: its successor receives (R-GEO-03).
+    receiving = with_predecessors(ids)
+    moves = (
+        Transfer.objects.pending_on(on)
+        .filter(Q(from_cell_id__in=ids) | Q(to_cell_id__in=receiving))
+        .select_related("person")
+        .order_by("sent_on", "pk")
+    )
+    labels = {
+        "waiting": "Đang chờ nộp giấy giới thiệu",
+        "late_letter": "Quá 30 ngày làm việc chưa nộp giấy giới thiệu",
+        "late": "Quá 60 ngày làm việc chưa hoàn thành",
+    }
+    rows = []
+    for move in moves:
+        state = move.state_on(on)
+        rows.append(
+            {
+                "transfer": move,
+                "from_name": names.get(move.from_cell_id) or str(move.from_cell),
+                "to_name": names.get(move.to_cell_id) or str(move.to_cell),
+                "state": state,
+                "state_label": labels[state],
+                "late": state != "waiting",
+                "can_receive": bool(with_predecessors(receivers) & {move.to_cell_id}),
+            }
+        )
+    return rows

@@ -260,7 +260,8 @@ class GuardTests(ChiboTestCase):
     def test_dissolving_a_cell_with_people_is_refused(self):
         self.login(self.admin)
         response = self.client.post(
-            reverse("orgs:dissolve", args=[self.cell_a.pk]), {"on": "01/01/2024", "confirm": "on"}
+            reverse("reorganize:dissolve", args=[self.cell_a.pk]),
+            {"on": "01/01/2024", "confirm": "on"},
         )
         self.assertContains(response, "còn", status_code=400)
         self.assertIsNotNone(self.cell_a.version_on(D(2024, 1, 1)))
@@ -272,7 +273,7 @@ class GuardTests(ChiboTestCase):
         )
         self.login(self.admin)
         response = self.client.post(
-            reverse("orgs:merge"),
+            reverse("reorganize:merge"),
             {
                 "on": "01/05/2023",
                 "sources": [self.cell_a.pk, self.cell_b.pk],

@@ -151,7 +151,7 @@ class TransferTests(TestCase):
             Membership.objects.counted_on(on).filter(cell=cell).values_list("person", flat=True)
         )
 
-    def test_r_mem_09_official_transfer_moves_dang_so(self):
+    def test_r_mem_09_in_transit_counts_in_the_sending_cell_until_received(self):
         move = ops.transfer(
             person=self.member,
             kind=MembershipKind.OFFICIAL,
@@ -161,9 +161,13 @@ class TransferTests(TestCase):
         )
         self.assertTrue(move.is_pending)
         self.assertEqual(move.letter_deadline, D(2023, 4, 12))
-        self.assertNotIn(self.member.pk, self.counted(self.cell_a, D(2023, 3, 1)))
+        self.assertIn(self.member.pk, self.counted(self.cell_a, D(2023, 3, 1)))
         self.assertNotIn(self.member.pk, self.counted(self.cell_b, D(2023, 3, 1)))
+        with self.settings(CHIBO_TRANSIT_COUNTS_IN="none"):  # the other rule, configured
+            self.assertNotIn(self.member.pk, self.counted(self.cell_a, D(2023, 3, 1)))
         ops.receive(transfer=move, on=D(2023, 3, 10), by=None)
+        self.assertIn(self.member.pk, self.counted(self.cell_a, D(2023, 3, 9)))
+        self.assertNotIn(self.member.pk, self.counted(self.cell_a, D(2023, 3, 10)))
         self.assertIn(self.member.pk, self.counted(self.cell_b, D(2023, 3, 10)))
         self.assertIn(self.member.pk, self.counted(self.cell_a, D(2023, 2, 28)))
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/appoint/", views.appoint, name="appoint"),
     path("positions/<int:pk>/end/", views.end_position, name="end_position"),
     path("transfers/<int:pk>/receive/", views.receive, name="receive"),
+    path("cells/<int:pk>/congress/", views.congress, name="congress"),
 ]

@@ -24,7 +24,7 @@ from chibo.members.models import (
     Status,
     Transfer,
 )
-from chibo.members.roster import cells_in, labels, roster
+from chibo.members.roster import cells_in, in_transit, labels, roster
 from chibo.members.timeline import timeline
 from chibo.orgs.models import Kind, NameBook, Organization, OrgVersion
 from chibo.reports import xlsx
@@ -34,6 +34,8 @@ from chibo.reports import xlsx
 def member_list(request):
     on = params.as_of(request.GET)
     form, rows, cell_names = roster(request.user, on, request.GET)
+    chosen = getattr(form, "cleaned_data", {}).get("cell")
+    transit_cells = [chosen] if chosen else list(cell_names)
     page = Paginator(rows, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page"))
     items = [(row, cell_names.get(row.cell_id, ""), labels(row)) for row in page]
     query = request.GET.copy()
@@ -44,6 +46,12 @@ def member_list(request):
         "form": form,
         "page": page,
         "items": items,
+        "transit": in_transit(
+            on,
+            transit_cells,
+            cell_names,
+            [v.organization_id for v in _writable_cells(request, on)],
+        ),
         "query": query.urlencode(),
         "can_add": access.scope(request.user, on).can_anywhere(Capability.WRITE),
     }
@@ -353,9 +361,15 @@ def receive(request, pk: int):
     on = params.as_of(request.GET)
     move = get_object_or_404(Transfer.objects.select_related("person", "to_cell"), pk=pk)
     today = timezone.localdate()
-    if move.to_cell is None or not access.can(request.user, move.to_cell, today):
+    if move.to_cell is None:
         raise Http404("Không tìm thấy.")
-    if not access.can(request.user, move.to_cell, today, Capability.WRITE):
+    try:  # a receiving cell merged away during the transit: its successor receives
+        receiver = operations.continuing(move.to_cell, today)
+    except ValidationError:
+        receiver = move.to_cell
+    if not access.can(request.user, receiver, today):
+        raise Http404("Không tìm thấy.")
+    if not access.can(request.user, receiver, today, Capability.WRITE):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
     form = forms.ReceiveForm(posted(request), initial={"on": timezone.localdate()})
     book = NameBook([move.from_cell_id, move.to_cell_id])
@@ -494,6 +508,69 @@ def appoint(request, pk: int):
         return params.url_as_of("members:detail", data["on"], person.pk), "Đã ghi chức vụ."
 
     return _page(request, form, "Bầu, chỉ định chức vụ", {"on": on, "person": person}, action)
+
+
+def congress_people(cell: Organization):
+    """Who may be elected: anyone who has had official party activity in the cell (``appoint``
+    then checks the day)."""
+    from chibo.members.models import Person
+
+    people = Person.objects.filter(
+        memberships__cell=cell, memberships__kind=MembershipKind.OFFICIAL
+    ).distinct()
+    return list(people.order_by("sort_key", "pk"))
+
+
+def congress_of(data) -> operations.Congress:
+    return operations.Congress(
+        congress_on=data["congress_on"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        label=data["label"],
+        policy=data["policy"],
+        secretary=data["secretary"],
+        deputy=data["deputy"],
+        committee=data["committee"],
+        decision=data["decision"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def congress(request, pk: int):
+    """Ghi đại hội chi bộ (R-ORG-06) and the elected leadership (R-ORG-04)."""
+    on = params.as_of(request.GET)
+    cell = access.get_org(request.user, pk, on, Capability.WRITE)
+    version = cell.version_on(cell.nearest_day(on))
+    if not Kind(version.kind).is_cell:
+        raise Http404("Chỉ ghi đại hội cho chi bộ.")
+    from chibo.rules.models import RuleSet
+
+    initial = {"congress_on": on, "starts_on": on, "policy": RuleSet.on(on).term_policy}
+    form = forms.CongressForm(posted(request), people=congress_people(cell), initial=initial)
+
+    def action(data):
+        _require_write(request, cell, data["starts_on"], "starts_on")
+        term = operations.record_congress(
+            organization=cell, congress=congress_of(data), by=request.user
+        )
+        return params.url_as_of("orgs:detail", term.valid_from, cell.pk), (
+            f"Đã ghi đại hội, nhiệm kỳ {term.label}."
+        )
+
+    crumbs = [(params.url_as_of("orgs:detail", on, cell.pk), version.name)]
+    return form_page(
+        request,
+        form,
+        "form_page.html",
+        {
+            "nav": "orgs",
+            "title": f"Ghi đại hội: {version.name}",
+            "crumbs": crumbs,
+            "cancel_url": crumbs[0][0],
+            "on": on,
+        },
+        action,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,17 +1,14 @@
 """``/api/v1/organizations``: the tree as of a date, scoped like the pages."""
 
 import datetime as dt
-from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field, Strict
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import apiforms, params
 from chibo.lib.params import InvalidParam
-from chibo.lib.validity import valid_on
 from chibo.orgs import forms, operations, views
 from chibo.orgs.models import Kind, Organization, OrgLink, OrgVersion, Relation
 
@@ -132,24 +129,9 @@ def get_organization(request: HttpRequest, org_id: apiforms.PathId, as_of: str =
 CreateIn = apiforms.schema_of(forms.CreateForm, "OrganizationIn")
 RenameIn = apiforms.schema_of(forms.RenameForm, "RenameIn")
 MoveIn = apiforms.schema_of(forms.MoveForm, "MoveIn")
-MergeIn = apiforms.schema_of(forms.MergeForm, "MergeIn")
-DissolveIn = apiforms.schema_of(forms.DissolveForm, "DissolveIn")
-SplitIn = apiforms.schema_of(
-    forms.SplitForm,
-    "SplitIn",
-    extra={
-        "children": (
-            dict[int, Annotated[int, Strict()]],
-            Field(
-                {},
-                title="Tổ chức trực thuộc giao cho tổ chức mới số (1–10), theo mã tổ chức",
-            ),
-        )
-    },
-)
 
 
-def _answer(org: Organization, on: dt.date) -> OrganizationOut:
+def answer(org: Organization, on: dt.date) -> OrganizationOut:
     day = org.nearest_day(on)
     version = org.version_on(day)
     version.organization = org
@@ -184,17 +166,17 @@ def create_organization(request: HttpRequest, body: CreateIn, as_of: str = ""):
         )
 
     org = apiforms.run(form, action)
-    return Status(201, _answer(org, form.cleaned_data["on"]))
+    return Status(201, answer(org, form.cleaned_data["on"]))
 
 
-def _managed(request, org_id: int, as_of: str) -> tuple[dt.date, Organization]:
+def managed(request, org_id: int, as_of: str) -> tuple[dt.date, Organization]:
     on = params.as_of({"as_of": as_of})
     return on, access.get_org(request.user, org_id, on, Capability.MANAGE_STRUCTURE)
 
 
 @router.post("/{org_id}/rename", response=OrganizationOut, summary="Đổi tên, loại hình, ký hiệu")
 def rename(request: HttpRequest, org_id: apiforms.PathId, body: RenameIn, as_of: str = ""):
-    _on, org = _managed(request, org_id, as_of)
+    _on, org = managed(request, org_id, as_of)
     form = forms.RenameForm(apiforms.form_data(body))
 
     def action(data):
@@ -205,12 +187,12 @@ def rename(request: HttpRequest, org_id: apiforms.PathId, body: RenameIn, as_of:
         )
 
     apiforms.run(form, action)
-    return _answer(org, form.cleaned_data["on"])
+    return answer(org, form.cleaned_data["on"])
 
 
 @router.post("/{org_id}/move", response=OrganizationOut, summary="Chuyển cấp trên")
 def move(request: HttpRequest, org_id: apiforms.PathId, body: MoveIn, as_of: str = ""):
-    on, org = _managed(request, org_id, as_of)
+    on, org = managed(request, org_id, as_of)
     scope = access.scope(request.user, on)
     candidates = [
         v
@@ -231,77 +213,4 @@ def move(request: HttpRequest, org_id: apiforms.PathId, body: MoveIn, as_of: str
         )
 
     apiforms.run(form, action)
-    return _answer(org, form.cleaned_data["on"])
-
-
-@router.post(
-    "/{org_id}/split", response=list[OrganizationOut], summary="Chia tách thành các tổ chức mới"
-)
-def split(request: HttpRequest, org_id: apiforms.PathId, body: SplitIn, as_of: str = ""):
-    on, org = _managed(request, org_id, as_of)
-    child_ids = org.downlinks.filter(valid_on(on)).values_list("child_id", flat=True)
-    children = OrgVersion.objects.on(on).filter(organization_id__in=child_ids).sorted_by_name()
-    data = apiforms.form_data(body)
-    data.pop("children", None)
-    data.update({f"child_{k}": str(v) for k, v in body.children.items()})
-    form = forms.SplitForm(data, children=children)
-
-    def action(data):
-        views.require_manage_on(request, [org], data["on"])
-        views.refuse_people(org, data["on"])
-        version = org.version_on(org.nearest_day(on))
-        parts = [
-            operations.Attrs(
-                kind=version.kind,
-                name=name,
-                party_name=name,
-                issuer_code=version.issuer_code,
-                place_name=version.place_name,
-            )
-            for name in data["parts"]
-        ]
-        return operations.split(
-            org=org,
-            on=data["on"],
-            by=request.user,
-            parts=parts,
-            children=form.child_assignment(),
-            decision=data["decision"],
-        )
-
-    created = apiforms.run(form, action)
-    return [_answer(part, form.cleaned_data["on"]) for part in created]
-
-
-@router.post("/{org_id}/dissolve", response=OrganizationOut, summary="Giải thể")
-def dissolve(request: HttpRequest, org_id: apiforms.PathId, body: DissolveIn, as_of: str = ""):
-    _on, org = _managed(request, org_id, as_of)
-    form = forms.DissolveForm(apiforms.form_data(body))
-
-    def action(data):
-        views.require_manage_on(request, [org], data["on"])
-        views.refuse_people(org, data["on"])
-        return operations.dissolve(
-            org=org, on=data["on"], by=request.user, decision=data["decision"]
-        )
-
-    apiforms.run(form, action)
-    return _answer(org, form.cleaned_data["on"])
-
-
-mergers = Router(tags=["organizations"])
-
-
-@mergers.post("", response={201: OrganizationOut}, summary="Hợp nhất, sáp nhập tổ chức")
-def merge(request: HttpRequest, body: MergeIn, as_of: str = ""):
-    on = params.as_of({"as_of": as_of})
-    scope = access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
-    versions = views.versions_in(scope, on, Capability.MANAGE_STRUCTURE)
-    form = forms.MergeForm(apiforms.form_data(body), versions=versions)
-
-    def action(data):
-        views.require_manage_on(request, [*data["sources"], data["into"]], data["on"])
-        return views.merge_and_follow(request.user, data)
-
-    successor = apiforms.run(form, action)
-    return Status(201, _answer(successor, form.cleaned_data["on"]))
+    return answer(org, form.cleaned_data["on"])

@@ -20,7 +20,7 @@ from django.db import connection, models
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
-from chibo.lib import vntext
+from chibo.lib import vndates, vntext
 from chibo.lib.validity import Validity, ValidityQuerySet, interval_constraint, valid_on
 
 
@@ -105,6 +105,23 @@ class OrganizationQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*roots, on, on])
             return frozenset(row[0] for row in cursor.fetchall())
+
+
+def with_predecessors(org_ids: Iterable[int]) -> frozenset[int]:
+    """The organizations and, transitively, every organization they continue (merges,
+    splits): what was addressed to a predecessor is now the successor's business."""
+    found, frontier = set(org_ids), set(org_ids)
+    while frontier:
+        frontier = (
+            set(
+                OrgSuccession.objects.filter(successor_id__in=frontier).values_list(
+                    "predecessor_id", flat=True
+                )
+            )
+            - found
+        )
+        found |= frontier
+    return frozenset(found)
 
 
 class Organization(models.Model):
@@ -315,7 +332,14 @@ class TermPolicy(models.TextChoices):
 
 
 class Term(Validity):
-    """A committee term (nhiệm kỳ); document numbers restart with each term (R-DOC-03)."""
+    """A committee term (nhiệm kỳ), opened by a congress (R-ORG-06); document numbers
+    restart with each term (R-DOC-03).
+
+    ``valid_from`` is the first day of the term, ``valid_to`` the day the next term begins
+    (set when the next congress is recorded). The term keeps the congress policy it was begun
+    under: a term begun under "twice in five years" stays due after 30 months even after the
+    1/7/2025 pilot of "once in five years" (issue 12).
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="terms", verbose_name="tổ chức"
@@ -327,14 +351,48 @@ class Term(Validity):
         choices=TermPolicy.choices,
         default=TermPolicy.TWICE_IN_FIVE,
     )
+    congress_on = models.DateField("ngày đại hội", null=True, blank=True)
+    ends_on = models.DateField(
+        "nhiệm kỳ đến ngày",
+        null=True,
+        blank=True,
+        help_text="Để trống: tính theo chế độ đại hội (30 hoặc 60 tháng từ đầu nhiệm kỳ).",
+    )
+    decision = models.CharField(
+        "căn cứ (nghị quyết đại hội, quyết định chuẩn y)", max_length=300, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = "nhiệm kỳ"
         verbose_name_plural = "nhiệm kỳ"
-        constraints = [interval_constraint("term_interval")]
+        ordering = ["organization_id", "valid_from"]
+        constraints = [
+            interval_constraint("term_interval"),
+            models.UniqueConstraint(fields=["organization", "valid_from"], name="term_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("valid_from")),
+                name="term_ends_after_start",
+                violation_error_message="Nhiệm kỳ phải kết thúc sau ngày bắt đầu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(congress_on__isnull=True) | Q(congress_on__lte=models.F("valid_from")),
+                name="term_congress_before_start",
+                violation_error_message="Đại hội phải họp trước hoặc đúng ngày bắt đầu nhiệm kỳ.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def months(self) -> int:
+        """R-ORG-06: 30 months for two congresses in five years, 60 for one."""
+        return 60 if self.policy == TermPolicy.ONCE_IN_FIVE else 30
+
+    @property
+    def due_on(self) -> dt.date:
+        """The day the next congress is due: the recorded end, else the policy's length."""
+        return self.ends_on or vndates.add_months(self.valid_from, self.months)
 
 
 class NameBook:

@@ -143,8 +143,8 @@ class OperationPagesMatrixTests(ChiboTestCase):
     """Every reorganization page: admin allowed, other roles 403, outside scope 404, 405."""
 
     def test_matrix_of_pages_on_one_organization(self):
-        for name in ("rename", "move", "split", "dissolve"):
-            url = reverse(f"orgs:{name}", args=[self.cell_a.pk])
+        for name in ("orgs:rename", "orgs:move", "reorganize:split", "reorganize:dissolve"):
+            url = reverse(name, args=[self.cell_a.pk])
             self.assert_statuses(
                 "get",
                 url,
@@ -162,8 +162,8 @@ class OperationPagesMatrixTests(ChiboTestCase):
             self.assert_statuses("post", url, {self.viewer: 403, self.outsider: 404})
 
     def test_matrix_of_pages_without_an_organization(self):
-        for name in ("create", "merge"):
-            url = reverse(f"orgs:{name}")
+        for name in ("orgs:create", "reorganize:merge"):
+            url = reverse(name)
             self.assert_statuses(
                 "get",
                 url,
@@ -246,7 +246,7 @@ class OperationPagesTests(ChiboTestCase):
         self.assertEqual(self.cell_a.superior_on(D(2024, 1, 1)), self.commune_b)
 
     def test_merge_of_nothing_is_refused(self):
-        url = reverse("orgs:merge")
+        url = reverse("reorganize:merge")
         response = self.client.post(url, {"on": "01/01/2024", "confirm": "on", "new_name": "X"})
         self.assertContains(response, "Hãy chọn các tổ chức cần hợp nhất", status_code=400)
         response = self.client.post(
@@ -265,7 +265,7 @@ class OperationPagesTests(ChiboTestCase):
         self.assertEqual(OrgEvent.objects.filter(kind="merge").count(), 0)
 
     def test_merge_needs_confirmation(self):
-        url = reverse("orgs:merge")
+        url = reverse("reorganize:merge")
         data = {
             "on": "01/12/2024",
             "sources": [self.commune_a.pk, self.commune_b.pk],
@@ -284,7 +284,7 @@ class OperationPagesTests(ChiboTestCase):
         self.assertEqual(merged.superior_on(D(2024, 12, 1)), self.district)
 
     def test_split_through_the_page(self):
-        url = reverse("orgs:split", args=[self.district.pk]) + "?as_of=2024-01-01"
+        url = reverse("reorganize:split", args=[self.district.pk]) + "?as_of=2024-01-01"
         response = self.client.post(
             url,
             {
@@ -306,7 +306,7 @@ class OperationPagesTests(ChiboTestCase):
         )
 
     def test_split_with_a_child_given_to_a_missing_part(self):
-        url = reverse("orgs:split", args=[self.district.pk])
+        url = reverse("reorganize:split", args=[self.district.pk])
         response = self.client.post(
             url,
             {
@@ -320,10 +320,10 @@ class OperationPagesTests(ChiboTestCase):
         self.assertContains(response, "Chỉ có 2 tổ chức mới", status_code=400)
 
     def test_dissolve_with_children_is_refused_then_allowed(self):
-        url = reverse("orgs:dissolve", args=[self.commune_a.pk])
+        url = reverse("reorganize:dissolve", args=[self.commune_a.pk])
         response = self.client.post(url, {"on": "01/01/2024", "confirm": "on"})
         self.assertContains(response, "còn 1 tổ chức trực thuộc", status_code=400)
-        url = reverse("orgs:dissolve", args=[self.cell_a.pk])
+        url = reverse("reorganize:dissolve", args=[self.cell_a.pk])
         response = self.client.post(url, {"on": "01/01/2024"})
         self.assertEqual(response.status_code, 400)  # not confirmed
         response = self.client.post(url, {"on": "01/01/2024", "confirm": "on"})
@@ -392,7 +392,7 @@ class MergeCarriesMembersTests(ChiboTestCase):
         b = add_member(self.cell_b, "Lê Văn B")
         self.login(self.admin)
         response = self.client.post(
-            reverse("orgs:merge"),
+            reverse("reorganize:merge"),
             {
                 "on": "01/07/2025",
                 "sources": [self.cell_a.pk, self.cell_b.pk],

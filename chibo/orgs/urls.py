@@ -6,11 +6,8 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("new/", views.create, name="create"),
-    path("merge/", views.merge, name="merge"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),
     path("<int:pk>/rename/", views.rename, name="rename"),
     path("<int:pk>/move/", views.move, name="move"),
-    path("<int:pk>/split/", views.split, name="split"),
-    path("<int:pk>/dissolve/", views.dissolve, name="dissolve"),
 ]

@@ -14,11 +14,9 @@ from chibo.accounts.access import Capability
 from chibo.lib import params, vntext
 from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
-from chibo.members import operations as members
 from chibo.orgs import forms, operations
 from chibo.orgs.models import (
     NameBook,
-    Organization,
     OrgLink,
     OrgSuccession,
     OrgVersion,
@@ -172,6 +170,10 @@ def detail(request, pk: int):
         ],
         "events": events,
         "can_manage": version is not None and scope.allows(org.pk, Capability.MANAGE_STRUCTURE),
+        "terms": list(org.terms.order_by("valid_from")),
+        "can_record_congress": version is not None
+        and version.kind_enum.is_cell
+        and scope.allows(org.pk, Capability.WRITE),
     }
     return render(request, "orgs/detail.html", context)
 
@@ -187,15 +189,6 @@ def require_manage_on(request, orgs, on: dt.date) -> None:
             raise ValidationError(
                 {"on": "Một tổ chức liên quan nằm ngoài phạm vi quản lý của bạn vào ngày này."}
             )
-
-
-def refuse_people(org, on: dt.date) -> None:
-    ties = members.ties_on(org, on)
-    if ties:
-        raise ValidationError(
-            f"Tổ chức còn {ties} người sinh hoạt, công tác hoặc giữ chức vụ vào ngày này; hãy "
-            "chuyển họ đi, hoặc hợp nhất tổ chức thay vì giải thể, chia tách."
-        )
 
 
 def attrs_of(data, prefix: str = "") -> operations.Attrs:
@@ -241,7 +234,7 @@ def create(request):
     return _form_page(request, form, "orgs/create.html", {"on": on}, action)
 
 
-def _managed(request, pk: int):
+def managed(request, pk: int):
     on = params.as_of(request.GET)
     org = access.get_org(request.user, pk, on, Capability.MANAGE_STRUCTURE)
     version = org.versions.filter(valid_on(org.nearest_day(on))).first()
@@ -250,7 +243,7 @@ def _managed(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def rename(request, pk: int):
-    on, org, version = _managed(request, pk)
+    on, org, version = managed(request, pk)
     initial = {f: getattr(version, f) for f in operations.ATTRIBUTES} | {"on": on}
     form = forms.RenameForm(posted(request), initial=initial)
 
@@ -268,7 +261,7 @@ def rename(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def move(request, pk: int):
-    on, org, version = _managed(request, pk)
+    on, org, version = managed(request, pk)
     scope = access.scope(request.user, on)
     candidates = [
         v for v in versions_in(scope, on, Capability.MANAGE_STRUCTURE) if v.organization_id != pk
@@ -289,86 +282,3 @@ def move(request, pk: int):
 
     context = {"on": on, "org": org, "version": version}
     return _form_page(request, form, "orgs/move.html", context, action)
-
-
-def merge_and_follow(user, data: dict) -> Organization:
-    """Merge the cleaned ``MergeForm`` data; members and officers of merged cells continue in
-    the successor (R-GEO-03), the receiving organization keeps its own posts."""
-    new = attrs_of(data, "new_") if data["into"] is None else None
-    successor = operations.merge(
-        sources=data["sources"],
-        into=data["into"],
-        new=new,
-        on=data["on"],
-        by=user,
-        decision=data["decision"],
-    )
-    sources = [s for s in data["sources"] if s.pk != successor.pk]
-    members.follow_reorganization(sources=sources, successor=successor, on=data["on"])
-    return successor
-
-
-@require_http_methods(["GET", "POST"])
-def merge(request):
-    on = params.as_of(request.GET)
-    scope = access.require_any(request.user, on, Capability.MANAGE_STRUCTURE)
-    versions = versions_in(scope, on, Capability.MANAGE_STRUCTURE)
-    form = forms.MergeForm(posted(request), versions=versions, initial={"on": on})
-
-    def action(data):
-        require_manage_on(request, [*data["sources"], data["into"]], data["on"])
-        successor = merge_and_follow(request.user, data)
-        return params.url_as_of("orgs:detail", data["on"], successor.pk), "Đã ghi việc hợp nhất."
-
-    return _form_page(request, form, "orgs/merge.html", {"on": on}, action)
-
-
-@require_http_methods(["GET", "POST"])
-def split(request, pk: int):
-    on, org, version = _managed(request, pk)
-    child_ids = org.downlinks.filter(valid_on(on)).values_list("child_id", flat=True)
-    children = OrgVersion.objects.on(on).filter(organization_id__in=child_ids).sorted_by_name()
-    form = forms.SplitForm(posted(request), children=children, initial={"on": on})
-
-    def action(data):
-        require_manage_on(request, [org], data["on"])
-        refuse_people(org, data["on"])
-        parts = [
-            operations.Attrs(
-                kind=version.kind,
-                name=name,
-                party_name=name,
-                issuer_code=version.issuer_code,
-                place_name=version.place_name,
-            )
-            for name in data["parts"]
-        ]
-        created = operations.split(
-            org=org,
-            on=data["on"],
-            by=request.user,
-            parts=parts,
-            children=form.child_assignment(),
-            decision=data["decision"],
-        )
-        return params.url_as_of("orgs:detail", data["on"], created[0].pk), "Đã ghi việc chia tách."
-
-    context = {"on": on, "org": org, "version": version, "children": children}
-    return _form_page(request, form, "orgs/split.html", context, action)
-
-
-@require_http_methods(["GET", "POST"])
-def dissolve(request, pk: int):
-    on, org, version = _managed(request, pk)
-    form = forms.DissolveForm(posted(request), initial={"on": on})
-
-    def action(data):
-        require_manage_on(request, [org], data["on"])
-        refuse_people(org, data["on"])
-        event = operations.dissolve(
-            org=org, on=data["on"], by=request.user, decision=data["decision"]
-        )
-        return params.url_as_of("orgs:detail", data["on"], org.pk), f"Đã ghi: {event.summary}."
-
-    context = {"on": on, "org": org, "version": version}
-    return _form_page(request, form, "orgs/dissolve.html", context, action)

@@ -28,8 +28,8 @@ from chibo.meetings.models import (
     Stage,
     SuperiorAssignment,
 )
-from chibo.members.models import Membership, MembershipKind, PartyRecord, Person
-from chibo.orgs.models import Term, TermPolicy
+from chibo.members.models import Membership, PartyRecord, Person, Transfer
+from chibo.orgs.models import Term, with_predecessors
 from chibo.reports import stats
 from chibo.rules.models import Dismissal, RuleSet, Severity, working_calendar
 
@@ -38,6 +38,7 @@ SOURCES = {
     "R-ORG-04": "Điều lệ Đảng, Điều 24 khoản 4",
     "R-ORG-06": "Điều lệ Đảng, Điều 24 khoản 3",
     "R-MEM-05": "Điều lệ Đảng, Điều 5",
+    "R-MEM-09": "Quy định thi hành Điều lệ Đảng, mục 6.3.1",
     "R-MEM-12": "Điều lệ Đảng, Điều 8",
     "R-MTG-01": "Điều lệ Đảng, Điều 24 khoản 2",
     # {guide}: the meeting guide of the rule set in force (HD 12, from 28/10/2025 HD 42).
@@ -209,16 +210,15 @@ def check_cells(ctx: Context) -> list[Finding]:
     return found
 
 
-def _expected_term_end(term: Term, rules: RuleSet) -> dt.date:
-    if term.valid_to is not None:
-        return term.valid_to
-    months = 60 if rules.term_policy == TermPolicy.ONCE_IN_FIVE else 30
-    return vndates.add_months(term.valid_from, months)
+# R-ORG-06: with the grassroots committee's consent a congress may be held up to 6 months
+# before or after the term's end (Điều lệ Đảng, Điều 24 khoản 3).
+CONGRESS_LEEWAY_MONTHS = 6
 
 
 def check_terms(ctx: Context) -> list[Finding]:
-    """R-ORG-06: a term ending within the warning days, or overdue, under the term policy in
-    force (twice in five years until 30/6/2025, once from 1/7/2025)."""
+    """R-ORG-06, judged by each term's own policy (a term begun under "twice in five years"
+    stays due after 30 months even after 1/7/2025): *soon* within the warning days before
+    the term ends, *due* from its end through the 6-month leeway, *overdue* after it."""
     latest: dict[int, Term] = {}
     for term in Term.objects.filter(
         organization_id__in=IdList(ctx.cell_ids), valid_from__lte=ctx.on
@@ -226,31 +226,92 @@ def check_terms(ctx: Context) -> list[Finding]:
         latest[term.organization_id] = term
     found = []
     for org, term in latest.items():
-        end = _expected_term_end(term, ctx.rules)
-        url = _org_url(org, ctx.on)
-        if end <= ctx.on:
-            found.append(
-                ctx.finding(
-                    "R-ORG-06",
-                    Severity.HIGH,
-                    org,
-                    f"Nhiệm kỳ {term.label} đã hết từ {format_date(end)}; chưa có nhiệm kỳ mới.",
-                    url,
-                    f"{org}:{term.pk}:overdue",
-                )
+        due = term.due_on
+        if term.valid_to is not None and term.valid_to <= ctx.on:
+            due = min(due, term.valid_to)  # closed without a newer term recorded
+        last = vndates.add_months(due, CONGRESS_LEEWAY_MONTHS)
+        url = _org_url(org, ctx.on)  # the terms table; writers find "Ghi đại hội" there
+        facts = [
+            f"Nhiệm kỳ {term.label} từ {format_date(term.valid_from)}, "
+            f"{term.get_policy_display().lower()}",
+            f"Có thể đại hội sớm từ {format_date(vndates.add_months(due, -CONGRESS_LEEWAY_MONTHS))}"
+            f" hoặc muộn đến hết ngày {format_date(last)} khi cấp ủy cơ sở đồng ý",
+        ]
+        if ctx.on > last:
+            severity, key = Severity.HIGH, "overdue"
+            message = (
+                f"Quá hạn đại hội: nhiệm kỳ {term.label} đến hạn từ ngày {format_date(due)}, "
+                f"đã quá 6 tháng (đến hết ngày {format_date(last)}); chưa ghi đại hội nhiệm kỳ mới."
             )
-        elif (end - ctx.on).days <= ctx.rules.term_warn_days:
-            found.append(
-                ctx.finding(
-                    "R-ORG-06",
-                    Severity.LOW,
-                    org,
-                    f"Nhiệm kỳ {term.label} hết vào {format_date(end)} "
-                    f"(còn {(end - ctx.on).days} ngày).",
-                    url,
-                    f"{org}:{term.pk}:soon",
-                )
+        elif due <= ctx.on:
+            severity, key = Severity.MEDIUM, "due"
+            message = (
+                f"Đến hạn đại hội: nhiệm kỳ {term.label} đến hạn từ ngày {format_date(due)}; "
+                f"tổ chức đại hội chậm nhất đến hết ngày {format_date(last)}."
             )
+        elif (due - ctx.on).days <= ctx.rules.term_warn_days:
+            severity, key = Severity.LOW, "soon"
+            message = (
+                f"Nhiệm kỳ {term.label} đến hạn đại hội ngày {format_date(due)} "
+                f"(còn {(due - ctx.on).days} ngày); chuẩn bị đại hội."
+            )
+        else:
+            continue
+        found.append(
+            ctx.finding("R-ORG-06", severity, org, message, url, f"{org}:{term.pk}:{key}", facts)
+        )
+    return found
+
+
+def check_transfers(ctx: Context) -> list[Finding]:
+    """R-MEM-09: an official transfer still pending past 30 working days (the letter not
+    presented to the receiving cell) or past 60 (the procedure not completed). One finding
+    per transfer and deadline, on the sending cell when in scope, else on the receiving one."""
+    cells = set(ctx.cell_ids)
+    receiving = with_predecessors(cells)  # a receiving cell merged away: its successor's
+    pending = Transfer.objects.pending_on(ctx.on).filter(
+        Q(from_cell_id__in=IdList(ctx.cell_ids)) | Q(to_cell_id__in=IdList(receiving))
+    )
+    found = []
+    for move in pending.select_related("person"):
+        letter, complete = move.letter_deadline, move.completion_deadline
+        if ctx.on <= letter:
+            continue
+        org = move.from_cell_id
+        if org not in cells:
+            org = next(
+                (c for c in cells if move.to_cell_id in with_predecessors([c])), move.to_cell_id
+            )
+        name = move.person.full_name
+        facts = [
+            f"Chuyển đi ngày {format_date(move.sent_on)}",
+            f"Nộp giấy giới thiệu đến hết ngày {format_date(letter)} (30 ngày làm việc)",
+            f"Hoàn thành thủ tục đến hết ngày {format_date(complete)} (60 ngày làm việc)",
+        ]
+        if ctx.on > complete:
+            severity, key = Severity.HIGH, "complete"
+            message = (
+                f"{name}: chuyển sinh hoạt quá 60 ngày làm việc chưa hoàn thành "
+                f"(hạn đến hết ngày {format_date(complete)}); đảng viên hoặc tổ chức phải giải trình."
+            )
+        else:
+            severity, key = Severity.MEDIUM, "letter"
+            message = (
+                f"{name}: quá 30 ngày làm việc chưa nộp giấy giới thiệu sinh hoạt đảng cho chi "
+                f"bộ nhận (hạn đến hết ngày {format_date(letter)})."
+            )
+        found.append(
+            ctx.finding(
+                "R-MEM-09",
+                severity,
+                org,
+                message,
+                _person_url(move.person_id, ctx.on),
+                f"{move.pk}:{key}",
+                facts,
+                person_id=move.person_id,
+            )
+        )
     return found
 
 
@@ -273,13 +334,10 @@ def check_probation(ctx: Context) -> list[Finding]:
             Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.on)
         )
         waiting.update(records.values_list("person_id", "ceremony_date"))
+    # counted_on: a probationer in transit keeps the alert in the cell that counts them.
     cells = dict(
-        Membership.objects.on(ctx.on)
-        .filter(
-            person_id__in=IdList(waiting),
-            cell_id__in=IdList(ctx.cell_ids),
-            kind=MembershipKind.OFFICIAL,
-        )
+        Membership.objects.counted_on(ctx.on)
+        .filter(person_id__in=IdList(waiting), cell_id__in=IdList(ctx.cell_ids))
         .values_list("person_id", "cell_id")
     )
     calendar = working_calendar()
@@ -651,6 +709,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
 CHECKS = [
     check_cells,
     check_terms,
+    check_transfers,
     check_probation,
     check_absences,
     check_meetings,

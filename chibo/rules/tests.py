@@ -121,13 +121,15 @@ class CellChecksTests(CheckTestCase):
         )
         self.assertEqual(rules_of(on, self.cell_a, "R-POL-02"), [])
 
-    def test_r_org_06_term_policy_before_and_after_1_7_2025(self):
+    def test_r_org_06_term_keeps_its_own_policy_after_1_7_2025(self):
         self.staff(self.cell_a, 3)
         Term.objects.create(organization=self.cell_a, label="2023–2025", valid_from=D(2023, 1, 1))
         soon = rules_of(D(2025, 6, 15), self.cell_a, "R-ORG-06")  # 30 months: ends 1/7/2025
-        self.assertEqual(len(soon), 1)
+        self.assertEqual([f.severity for f in soon], ["low"])
         self.assertIn("01/07/2025", soon[0].message)
-        self.assertEqual(rules_of(D(2025, 7, 1), self.cell_a, "R-ORG-06"), [])  # 60 months now
+        # From 1/7/2025 the pilot's 60 months do not apply to a term begun before it.
+        due = rules_of(D(2025, 7, 1), self.cell_a, "R-ORG-06")
+        self.assertEqual([f.severity for f in due], ["medium"])
         self.assertEqual(rules_of(D(2025, 3, 1), self.cell_a, "R-ORG-06"), [])  # 122 days before
         Term.objects.create(
             organization=self.cell_b,
@@ -135,7 +137,7 @@ class CellChecksTests(CheckTestCase):
             valid_from=D(2020, 1, 1),
             valid_to=D(2022, 7, 1),
         )
-        overdue = rules_of(D(2022, 8, 1), self.cell_b, "R-ORG-06")
+        overdue = rules_of(D(2023, 1, 2), self.cell_b, "R-ORG-06")  # 6 months after 1/7/2022
         self.assertEqual(overdue[0].severity, "high")
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from chibo.accounts.models import User
-from chibo.demo import briefings, meetings, people, structure, users
+from chibo.demo import briefings, meetings, people, structure, terms, users
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 tree = structure.build()
                 people.build(tree)
+                terms.build(tree)
                 meetings.build()
                 briefings.build(tree)
                 users.build(tree)
