@@ -621,6 +621,7 @@ class Congress:
     decision: str = ""
 
 
+@audit.operation("Ghi đại hội chi bộ")
 @transaction.atomic
 def record_congress(*, organization: Organization, congress: Congress, by) -> Term:
     """Đại hội chi bộ: close the current term, open the new one under its own policy

@@ -39,6 +39,21 @@ def _record_findings(day: dt.date) -> str:
     return f"{outcome.new} mới, {outcome.still_open} vẫn còn, {outcome.resolved} đã khắc phục"
 
 
+def _prune_request_keys(day: dt.date) -> str:
+    from chibo.api.once import prune_idempotency_keys
+
+    return f"{prune_idempotency_keys()} khóa đã hết hạn được xóa"
+
+
+def _prune_login_records(day: dt.date) -> str:
+    # django-axes keeps every successful login (AccessLog); keep a year of them.
+    from axes.models import AccessLog
+
+    cutoff = timezone.now() - dt.timedelta(days=365)
+    deleted, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return f"{deleted} bản ghi đăng nhập cũ hơn một năm được xóa"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -46,10 +61,11 @@ class Job:
     run: Callable[[dt.date], str]
 
 
-# The registration point. Helper "once" prunes expired idempotency keys: add
-#   Job("prune_idempotency_keys", "Xóa khóa chống gửi lặp đã hết hạn", <its prune function>)
+# The registration point: one line per periodic job.
 JOBS: list[Job] = [
     Job("record_findings", "Ghi cảnh báo trong ngày", _record_findings),
+    Job("prune_request_keys", "Xóa khóa chống gửi lặp đã quá 24 giờ", _prune_request_keys),
+    Job("prune_login_records", "Xóa bản ghi đăng nhập cũ hơn một năm", _prune_login_records),
 ]
 
 

@@ -31,19 +31,50 @@ class RunJobsTests(ChiboTestCase):
         record.assert_not_called()
         self.assertEqual(FindingRecord.objects.count(), records)
         self.assertEqual(
-            list(JobRun.objects.order_by("started_at", "pk").values_list("outcome", flat=True)),
+            list(
+                JobRun.objects.filter(job="record_findings")
+                .order_by("started_at", "pk")
+                .values_list("outcome", flat=True)
+            ),
             [Outcome.OK, Outcome.SKIPPED],
         )
+
+    def test_every_registered_job_runs_and_prunes(self):
+        """The request keys of API writes and page forms (older than 24 hours) and login
+        records (older than a year) are pruned by their daily jobs."""
+        from axes.models import AccessLog
+
+        from chibo.accounts.models import User
+        from chibo.api.models import RequestKey
+
+        user = User.objects.create_user("k", password="x")
+        old = RequestKey.objects.create(user=user, kind="api", key="old", fingerprint="f")
+        RequestKey.objects.filter(pk=old.pk).update(
+            created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        )
+        RequestKey.objects.create(user=user, kind="api", key="new", fingerprint="f")
+        log = AccessLog.objects.create(username="k", ip_address="127.0.0.1", user_agent="t")
+        AccessLog.objects.filter(pk=log.pk).update(
+            attempt_time=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        )
+        results = {run.job: run.outcome for run in jobs.run_due(dt.date(2023, 5, 24))}
+        self.assertEqual(set(results), {j.name for j in jobs.JOBS})
+        self.assertEqual(set(results.values()), {Outcome.OK})
+        self.assertEqual(list(RequestKey.objects.values_list("key", flat=True)), ["new"])
+        self.assertFalse(AccessLog.objects.exists())
 
     def test_next_day_runs_again(self):
         jobs.run_due(dt.date(2023, 5, 24))
         jobs.run_due(dt.date(2023, 5, 25))
-        self.assertEqual(JobRun.objects.filter(outcome=Outcome.OK).count(), 2)
+        findings = JobRun.objects.filter(job="record_findings", outcome=Outcome.OK)
+        self.assertEqual(findings.count(), 2)
 
     def test_force_runs_again_keeping_one_success(self):
         jobs.run_due(DAY)
         jobs.run_due(DAY, force=True)
-        self.assertEqual(JobRun.objects.filter(outcome=Outcome.OK).count(), 1)
+        self.assertEqual(
+            JobRun.objects.filter(job="record_findings", outcome=Outcome.OK).count(), 1
+        )
 
     def test_failure_is_recorded_without_the_error_text_and_rolled_back(self):
         job = jobs.Job("boom", "Thử lỗi", self._boom)
