@@ -39,8 +39,9 @@ migrations-roundtrip: .venv/.synced
 	.venv/bin/chibo demo
 	.venv/bin/chibo migrations_roundtrip
 
+# Tests run on both cores (pytest-xdist); PYTEST_ARGS adds options, e.g. "-n 0 -x".
 test: .venv/.synced
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n auto $(PYTEST_ARGS)
 
 lint: .venv/.synced
 	.venv/bin/ruff check .

@@ -173,9 +173,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 CHIBO_LOGIN_FAILURES = env_int("CHIBO_LOGIN_FAILURES", 5)
 CHIBO_LOCKOUT_MINUTES = env_int("CHIBO_LOCKOUT_MINUTES", 15)
-# Proxies in front of chibo that append to X-Forwarded-For (1 behind nginx); 0 trusts only
-# the socket address, so a client cannot pick its own address to dodge the lock.
-CHIBO_PROXY_COUNT = env_int("CHIBO_PROXY_COUNT", 0)
+# Proxies in front of chibo that append to X-Forwarded-For; 0 trusts only the socket address,
+# so a client cannot pick its own address to dodge the lock. Behind a declared proxy
+# (CHIBO_BEHIND_PROXY=1) it is 1 unless said otherwise: every client would otherwise share
+# the proxy's address, and five wrong passwords from anyone would lock an account for all.
+CHIBO_BEHIND_PROXY = env_bool("CHIBO_BEHIND_PROXY", False)
+CHIBO_PROXY_COUNT = env_int("CHIBO_PROXY_COUNT", 1 if CHIBO_BEHIND_PROXY else 0)
+if CHIBO_BEHIND_PROXY and CHIBO_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("CHIBO_BEHIND_PROXY=1 needs CHIBO_PROXY_COUNT of at least 1")
 AXES_FAILURE_LIMIT = CHIBO_LOGIN_FAILURES
 AXES_COOLOFF_TIME = dt.timedelta(minutes=CHIBO_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -269,7 +274,7 @@ SECURE_CSP = {
 }
 # Behind nginx (or any proxy that ends TLS), the proxy says which scheme the client used;
 # trust the header only when a proxy is declared, since a client could send it directly.
-if env_bool("CHIBO_BEHIND_PROXY", False):
+if CHIBO_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Uploads (issue 10): no request body above CHIBO_MAX_UPLOAD_MB (answered 413 before it is

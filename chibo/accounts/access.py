@@ -256,7 +256,8 @@ def person_window(user, person, on: dt.date) -> PersonWindow:
         return PersonWindow(can(user, person.registered_by, today))
     holding = [t for t in ties if t[1] <= today and (t[2] is None or t[2] > today)]
     if not holding:
-        last_end = max(end for _, _, end in ties)  # every tie has ended: none is open
+        # None holds today: the tie that ends last (an open one that starts later counts last).
+        last_end = max((end for _, _, end in ties), key=lambda end: end or dt.date.max)
         holding = [t for t in ties if t[2] == last_end]
     if any(
         scope(user, _within(today, start, end)).allows(org_id) for org_id, start, end in holding

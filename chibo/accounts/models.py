@@ -89,7 +89,11 @@ def _digest(key: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def for_key(self, key: str):
-        return self.filter(digest=_digest(key), revoked_at__isnull=True).select_related("user")
+        """The token of ``key`` if it still opens the API: not revoked, and its user still
+        active (an account turned off loses its tokens with its password)."""
+        return self.filter(
+            digest=_digest(key), revoked_at__isnull=True, user__is_active=True
+        ).select_related("user")
 
 
 class ApiToken(models.Model):

@@ -82,7 +82,7 @@ def _caller(request: HttpRequest):
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         found = ApiToken.objects.for_key(token.strip()).first() if token.strip() else None
-        return found.user if found is not None and found.user.is_active else None
+        return found.user if found is not None else None
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

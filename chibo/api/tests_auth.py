@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chibo.accounts.models import ApiToken
+from chibo.accounts.models import ApiToken, User
 from chibo.api.api import BAD_TOKEN, STATUS_TEXT
 from chibo.lib import csrf
 from chibo.members.models import Person
@@ -132,6 +132,22 @@ class AuthTests(ChiboTestCase):
         response = self.post(client, self.person("V"), X_CSRFToken=token)
         self.assertEqual(response.status_code, 403)
         self.assertEqual(response.json(), {"detail": STATUS_TEXT[403]})
+
+    def test_a_deactivated_users_token_is_refused(self):
+        """An account turned off loses its tokens with its password: 401, also when the
+        write carries an Idempotency-Key (the key store asks the same question)."""
+        _, key = ApiToken.issue(user=self.secretary, name="script")
+        User.objects.filter(pk=self.secretary.pk).update(is_active=False)
+        client = self.bearer(key)
+        self.assertEqual(client.get("/api/v1/members").status_code, 401)
+        response = client.post(
+            "/api/v1/people",
+            self.person("Y"),
+            content_type="application/json",
+            headers={"Idempotency-Key": "k-1"},
+        )
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(Person.objects.filter(ten="Y").exists())
 
     def test_last_used_at_is_written_at_most_once_a_minute(self):
         token, key = ApiToken.issue(user=self.viewer, name="đọc")

@@ -40,9 +40,10 @@ class Subject:
     obj: object
     title: str
     reveal: bool  # may see sensitive fields (CCCD, phone): only who may edit the object
-    # The last day the user's scope covered the object (a person who moved on): entries made
-    # later are not theirs to read (issue 10, scope in time). ``None``: no such limit.
+    # The days the user's scope covered the object (a person who moved on): entries made
+    # before or after are not theirs to read (issue 10, scope in time). ``None``: no limit.
     in_scope_until: dt.date | None = None
+    in_scope_since: dt.date | None = None
 
 
 def parse_object(raw: str) -> tuple[str, int]:
@@ -80,7 +81,8 @@ def subject(user, kind: str, pk: int) -> Subject:
         person = access.get_person(user, pk, today)
         window = access.person_window(user, person, today)
         reveal = window.full and access.can_person(user, person, today, Capability.WRITE)
-        return Subject(kind, pk, person, person.full_name, reveal, window.last_day)
+        since = None if window.full else min(start for start, _ in window.periods)
+        return Subject(kind, pk, person, person.full_name, reveal, window.last_day, since)
     if kind == tracking.MEETING:
         from chibo.meetings.models import Meeting
 
@@ -121,6 +123,8 @@ def entries(found: Subject, since: dt.date | None = None, until: dt.date | None 
     rows = Entry.objects.about(found.kind, found.pk)
     if found.in_scope_until is not None:
         until = min(until or found.in_scope_until, found.in_scope_until)
+    if found.in_scope_since is not None:
+        since = max(since or found.in_scope_since, found.in_scope_since)
     zone = timezone.get_current_timezone()
     if since:
         rows = rows.filter(at__gte=dt.datetime.combine(since, dt.time.min, zone))

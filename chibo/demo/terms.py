@@ -10,6 +10,7 @@ appointed leadership of 1/7/2025 under the pilot's "once in five years" (QĐ 294
 
 import datetime as dt
 
+from chibo import audit
 from chibo.demo.structure import CELLS_START, COMMUNES, QUE_TAN_MERGER, REFORM, Tree
 from chibo.lib import vndates
 from chibo.orgs.models import Term, TermPolicy
@@ -64,4 +65,4 @@ def build(tree: Tree) -> None:
         )
     for term in terms:
         term.full_clean()
-    Term.objects.bulk_create(terms)
+    audit.created(Term.objects.bulk_create(terms))

@@ -103,10 +103,12 @@ def schema_of(
     *,
     exclude: tuple[str, ...] = (),
     extra: dict[str, tuple[Any, Any]] | None = None,
+    partial: bool = False,
 ) -> type[Body]:
     """The request schema of ``form_class``: one property per declared field, ``required``
     where the form requires it, the form's label as the title and its help as description.
-    File fields are left out (the API takes JSON only)."""
+    File fields are left out (the API takes JSON only). ``partial``: nothing is required (an
+    update whose missing fields keep their stored values; the form still checks the whole)."""
     fields: dict[str, tuple[Any, Any]] = {}
     for field_name, field in form_class.base_fields.items():
         if field_name in exclude or isinstance(field, forms.FileField):
@@ -115,7 +117,7 @@ def schema_of(
         info = {"title": str(field.label or field_name), **constraints}
         if field.help_text:
             info["description"] = str(field.help_text)
-        if field.required:
+        if field.required and not partial:
             fields[field_name] = (kind, Field(..., **info))
         else:
             fields[field_name] = (kind | None, Field(None, **info))

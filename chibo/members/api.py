@@ -172,7 +172,7 @@ def get_person(request: HttpRequest, person_id: apiforms.PathId, as_of: str = ""
 
 
 PersonIn = apiforms.schema_of(forms.NewPersonForm, "PersonIn")
-PersonUpdateIn = apiforms.schema_of(forms.PersonForm, "PersonUpdateIn")
+PersonUpdateIn = apiforms.schema_of(forms.PersonForm, "PersonUpdateIn", partial=True)
 PositionIn = apiforms.schema_of(
     forms.AppointForm,
     "PositionIn",
@@ -367,10 +367,22 @@ def transfer(request: HttpRequest, person_id: apiforms.PathId, body: TransferIn)
     return _person_out(request, person, today)
 
 
-@people.put("/{person_id}", response=PersonOut, summary="Sửa thông tin cá nhân")
+@people.put(
+    "/{person_id}",
+    response=PersonOut,
+    summary='Sửa thông tin cá nhân (trường không gửi giữ nguyên; gửi "" để xóa)',
+)
 def update_person(request: HttpRequest, person_id: apiforms.PathId, body: PersonUpdateIn):
     person = _writable(request, person_id)
-    form = forms.PersonForm(apiforms.form_data(body))
+    # Like the page: the form starts from what is stored, so a field left out keeps its value
+    # (the phone, which the answer does not carry) and an unchanged birth date is not judged
+    # again; only what the body sends changes.
+    initial = forms.PersonForm.initial_of(person)
+    stored = {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in initial.items()
+    }
+    form = forms.PersonForm({**stored, **apiforms.form_data(body)}, initial=initial)
     apiforms.run(
         form,
         lambda data: operations.update_person(

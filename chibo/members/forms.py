@@ -75,6 +75,11 @@ class PersonForm(WarningsForm):
     )
     phone = TextField(label="Điện thoại", max_length=20, required=False)
 
+    @classmethod
+    def initial_of(cls, person) -> dict:
+        """The stored values of ``person`` for the form's fields (the edit page's initial)."""
+        return {name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)}
+
     def clean_ten(self) -> str:
         ten = self.cleaned_data["ten"]
         if " " in ten:

@@ -54,6 +54,23 @@ class PersonParityTests(ParityTestCase):
         refused = self.send("put", url, {**payload, "ten": "Hoà Bình"})  # one word (R-TXT-03)
         self.assertIn("ten", refused.json()["errors"])
 
+    def test_update_person_keeps_what_the_body_leaves_out(self):
+        """A field left out keeps its stored value (the phone is not in the answer, so a
+        client that reads, edits and sends back must not erase it); "" clears a field."""
+        self.member.phone = "0905123456"
+        self.member.home_town = "Quảng Nam"
+        self.member.birth_date = dt.date(1920, 1, 1)  # over 100 today: unchanged, not judged
+        self.member.save()
+        url = f"/api/v1/people/{self.member.pk}"
+        self.login(self.secretary)
+        response = self.send("put", url, {"ten": "Hoà", "home_town": ""})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.member.refresh_from_db()
+        self.assertEqual(
+            (self.member.ten, self.member.phone, self.member.home_town, self.member.birth_date),
+            ("Hoà", "0905123456", "", dt.date(1920, 1, 1)),
+        )
+
     def test_existing_member(self):
         person = ops.add_person(
             data=ops.PersonData(ho="Lê", ten_dem="Văn", ten="Cũ", gender="M"),

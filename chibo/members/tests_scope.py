@@ -99,6 +99,25 @@ class PersonWindowTests(ChiboTestCase):
         self.assertEqual(self.client.post(self.url).status_code, 405)
         self.assertEqual(self.client.post(f"/api/v1/people/{self.person.pk}").status_code, 405)
 
+    def test_a_post_that_starts_later_does_not_break_the_view(self):
+        """No tie holds today, one has ended and an open one starts next year: the person is
+        read through the one that ends last (the open one), never a 500."""
+        person = ops.add_person(
+            data=ops.PersonData(ho="Võ", ten_dem="Văn", ten="Sau", gender="M"),
+            registered_by=self.commune_a,
+            by=None,
+        )
+        ops.appoint(
+            person=person, organization=self.commune_a, role="deputy", on=D(2021, 1, 1), by=None
+        )
+        position = person.positions.get()
+        ops.end_position(position=position, on=D(2022, 1, 1), by=None)
+        later = dt.date.today() + dt.timedelta(days=200)
+        ops.appoint(person=person, organization=self.commune_a, role="deputy", on=later, by=None)
+        self.login(self.committee)
+        url = reverse("members:detail", args=[person.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)
+
     def test_outside_every_period_is_still_404(self):
         stranger = make_user("stranger", "committee", self.commune_b, valid_from=D(2020, 1, 1))
         other = add_member(self.cell_a, "Đỗ Văn Khác")

@@ -189,21 +189,7 @@ def person_new(request):
 def person_edit(request, pk: int):
     on = params.as_of(request.GET)
     person = access.get_person(request.user, pk, on, Capability.WRITE)
-    initial = {
-        f: getattr(person, f)
-        for f in (
-            "ho",
-            "ten_dem",
-            "ten",
-            "gender",
-            "birth_date",
-            "ethnicity",
-            "home_town",
-            "cccd",
-            "phone",
-        )
-    }
-    form = forms.PersonForm(posted(request), initial=initial)
+    form = forms.PersonForm(posted(request), initial=forms.PersonForm.initial_of(person))
 
     def action(data):
         operations.update_person(person=person, data=form.person_data(), by=request.user)

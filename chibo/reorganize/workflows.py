@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from chibo import audit
 from chibo.members import operations as members
 from chibo.orgs import operations as tree
 from chibo.orgs.models import Organization, OrgEvent
@@ -22,6 +23,7 @@ def refuse_people(org: Organization, on: dt.date) -> None:
         )
 
 
+@audit.operation("Hợp nhất tổ chức")
 @transaction.atomic
 def merge(
     *,
@@ -40,6 +42,7 @@ def merge(
     return successor
 
 
+@audit.operation("Chia tách tổ chức")
 @transaction.atomic
 def split(
     *,
@@ -56,6 +59,7 @@ def split(
     return tree.split(org=org, on=on, by=by, parts=parts, children=children, decision=decision)
 
 
+@audit.operation("Giải thể tổ chức")
 @transaction.atomic
 def dissolve(*, org: Organization, on: dt.date, by, decision: str = "") -> OrgEvent:
     refuse_people(org, on)

@@ -208,6 +208,9 @@ def _drop_all_tables() -> None:
         if connection.vendor == "postgresql":
             if tables:
                 cursor.execute(f"DROP TABLE {', '.join(quote(t) for t in tables)} CASCADE")
+            # Functions outlive their tables (the audit's append-only trigger function), and
+            # the dump creates them again: without this the restore stops at "already exists".
+            cursor.execute("DROP FUNCTION IF EXISTS chibo_audit_refuse() CASCADE")
         else:
             cursor.execute("PRAGMA foreign_keys = OFF")
             for table in tables:

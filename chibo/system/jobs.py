@@ -158,6 +158,15 @@ def status(now: dt.datetime | None = None) -> list[JobStatus]:
     for job in JOBS:
         last_ok = JobRun.objects.last_ok(job.name)
         last = JobRun.objects.filter(job=job.name).exclude(outcome=Outcome.SKIPPED).first()
-        since = last_ok.started_at if last_ok else installed
+        # A job never run successfully is judged from its first attempt; one never tried (added
+        # by an upgrade) from the timer's latest run of any job, else from the install.
+        first = JobRun.objects.filter(job=job.name).order_by("started_at").first()
+        latest = JobRun.objects.order_by("-started_at").first()
+        if last_ok is not None:
+            since = last_ok.started_at
+        elif first is not None:
+            since = first.started_at
+        else:
+            since = latest.started_at if latest is not None else installed
         result.append(JobStatus(job, last_ok, last, stale=now - since > STALE_AFTER))
     return result
