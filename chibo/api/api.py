@@ -15,7 +15,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from chibo.accounts import lockout
 from chibo.accounts.models import ApiToken, User
-from chibo.api import openapi
+from chibo.api import openapi, transport
 from chibo.api.transport import BodyRefused, JsonParser
 from chibo.lib import contention, csrf
 from chibo.lib.apiforms import FormInvalid
@@ -125,6 +125,8 @@ def invalid_param(request, exc):
 def invalid_input(request, exc):
     """Input the request schema refuses: 400 with a Vietnamese message at each field."""
     body = openapi.field_errors(exc.errors, "body")
+    for source in ("form", "file"):  # the fields of a multipart body
+        body.update(openapi.field_errors(exc.errors, source))
     if body:
         detail = "Dữ liệu không hợp lệ."
         if set(body) == {"__all__"}:
@@ -178,6 +180,20 @@ def forbidden(request, exc):
 @api.exception_handler(CsrfRefused)
 def csrf_refused(request, exc):
     return _detail(request, exc.detail, 403)
+
+
+@api.exception_handler(BodyRefused)
+def body_refused(request, exc):
+    # Raised by the parser outside ninja's wrapping (the fields of a multipart operation).
+    return api.create_response(request, exc.body, status=exc.status)
+
+
+def unreadable_multipart(request, exc):
+    return transport.unreadable(request, exc)
+
+
+for _error in transport.MULTIPART_ERRORS:
+    api.add_exception_handler(_error, unreadable_multipart)
 
 
 @api.exception_handler(HttpError)

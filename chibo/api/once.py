@@ -21,12 +21,12 @@ import hashlib
 import re
 import secrets
 
-from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from chibo.accounts.models import ApiToken
+from chibo.api import transport
 from chibo.api.models import RequestKey
 
 KEY_HEADER = "Idempotency-Key"
@@ -87,9 +87,30 @@ def _caller(request: HttpRequest):
     return user if user is not None and user.is_authenticated else None
 
 
+def _parts(request: HttpRequest):
+    """What a request says: method, path and body. A multipart body (an upload) is read as
+    its fields and files, not its bytes: a client's retry picks a new boundary, and a file
+    may be larger than ``request.body`` reads."""
+    yield request.method.encode()
+    yield request.get_full_path().encode()
+    if request.method != "POST" or request.content_type != transport.MULTIPART:
+        yield request.body  # Django parses multipart for a POST only
+        return
+    for name, values in sorted(request.POST.lists()):
+        for value in [name, *values]:
+            yield value.encode("utf-8", "surrogatepass")
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            content = hashlib.sha256()
+            for chunk in upload.chunks():
+                content.update(chunk)
+            upload.seek(0)  # the form reads it from its start
+            yield from (name.encode(), upload.name.encode(), content.digest())
+
+
 def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.get_full_path().encode(), request.body):
+    for part in _parts(request):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -122,8 +143,10 @@ def idempotent(view):
             return view(request, *args, **kwargs)  # the API answers 401 itself
         try:
             fingerprint = _fingerprint(request)
-        except RequestDataTooBig:
-            return view(request, *args, **kwargs)  # the API answers 413 itself
+        except transport.MULTIPART_ERRORS as error:
+            if request.content_type != transport.MULTIPART:
+                return view(request, *args, **kwargs)  # the API answers 413 itself
+            return transport.unreadable(request, error)  # as the API would, see api.py
         with transaction.atomic():
             row = _claim(user, RequestKey.Kind.API, key, fingerprint)
             if row is not None:

@@ -21,6 +21,8 @@ ERRORS: dict[int, str] = {
     503: "Cơ sở dữ liệu đang bận; thử lại sau thời gian ở Retry-After.",
 }
 WRITE_ONLY = {409, 413, 415}
+# An operation that takes a file reads multipart/form-data, not JSON.
+MULTIPART_415 = "Nội dung gửi lên phải là multipart/form-data (thao tác này nhận tệp)."
 RETRY_AFTER = {"Retry-After": {"description": "Số giây nên chờ.", "schema": {"type": "integer"}}}
 
 
@@ -84,9 +86,12 @@ def complete(schema: dict) -> dict:
             write = method.lower() != "get"
             responses = operation["responses"]
             declared = {str(code) for code in responses}  # ninja's keys are int, ours str
+            multipart = "multipart/form-data" in operation.get("requestBody", {}).get("content", {})
             for status, text in ERRORS.items():
                 if (status in WRITE_ONLY and not write) or str(status) in declared:
                     continue
+                if status == 415 and multipart:
+                    text = MULTIPART_415
                 answer: dict[str, Any] = {
                     "description": text,
                     "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},

@@ -26,8 +26,12 @@ class SchemaTests(ChiboTestCase):
         cls.schema = Client().get(SCHEMA).json()
 
     def component(self, operation: dict) -> dict:
-        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-        return self.schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        content = operation["requestBody"]["content"]
+        # A JSON body names its component; an upload's multipart body is written inline.
+        schema = (content.get("application/json") or content["multipart/form-data"])["schema"]
+        if "$ref" not in schema:
+            return schema
+        return self.schema["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
 
     def operations(self):
         for path, item in self.schema["paths"].items():

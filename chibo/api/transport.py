@@ -10,18 +10,23 @@
   400. ``json.loads`` on bytes would guess UTF-16 and accept it, so the body is decoded
   strictly first. No string in it, key or value, may hold a NUL or a lone surrogate: neither
   can be stored (PostgreSQL refuses NUL, both databases refuse surrogates), so they are a
-  400 at the field rather than a 500 at the database.
+  400 at the field rather than a 500 at the database. The few operations that take a file
+  (``Form[...]`` and ``File[...]`` parameters) read ``multipart/form-data`` instead, through
+  Django's parser and the same form as the page; anything else sent to them is 415 too.
 """
 
 import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja.parser import Parser
 
 API_PREFIX = "/api/v1/"
+MULTIPART = "multipart/form-data"
 JSON = "application/json; charset=utf-8"  # as ninja answers
 NUL = "Không được chứa ký tự NUL (ký tự rỗng)."  # as chibo/locale says it for forms
 SURROGATE = (
@@ -50,6 +55,22 @@ def too_large(request: HttpRequest) -> HttpResponse:
         "(không kể tệp đính kèm, có giới hạn riêng)."
     )
     return answer(request, 413, "Nội dung quá lớn", text)
+
+
+def unreadable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The answer to a multipart body Django's parser refused: broken (400), too many parts
+    (400), or form fields over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413)."""
+    if isinstance(error, RequestDataTooBig):
+        return too_large(request)
+    if isinstance(error, TooManyFieldsSent | TooManyFilesSent):
+        text = "Nội dung gửi lên có quá nhiều trường hoặc tệp."
+    else:
+        text = "Nội dung multipart/form-data hỏng hoặc không đọc được."
+    return answer(request, 400, "Yêu cầu không hợp lệ", text)
+
+
+# What Django's multipart parser raises on a body it will not read.
+MULTIPART_ERRORS = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
 class BodyRefused(Exception):
@@ -133,6 +154,17 @@ class JsonParser(Parser):
             raise BodyRefused("Dữ liệu không hợp lệ.", errors=errors)
         return data
 
+    def parse_querydict(self, data, list_fields, request: HttpRequest) -> dict:
+        # The form fields or files of an operation that takes a file: only from multipart.
+        is_body = data is request.POST or data is request.FILES
+        if is_body and request.content_type != MULTIPART:
+            raise BodyRefused(
+                f"Thao tác này nhận tệp: gửi nội dung dạng {MULTIPART} "
+                f"(đã nhận: {request.content_type or 'không có'}).",
+                415,
+            )
+        return super().parse_querydict(data, list_fields, request)
+
 
 class TransportMiddleware:
     """Refuse over-large bodies for every page and endpoint, before a view reads them."""
@@ -152,7 +184,7 @@ class TransportMiddleware:
             # Django's body reader would fail on it with a 500.
             text = "Tiêu đề Content-Length không hợp lệ."
             return answer(request, 400, "Yêu cầu không hợp lệ", text)
-        is_multipart = request.content_type == "multipart/form-data"
+        is_multipart = request.content_type == MULTIPART
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not is_multipart:
             return too_large(request)
         return None

@@ -30,9 +30,10 @@ def _type(schema: dict, components: dict) -> str:
 
 
 def _fields(operation: dict, components: dict) -> list[tuple[str, str, bool]]:
-    """The body's fields of ``operation``: (name, type, required)."""
+    """The body's fields of ``operation``: (name, type, required); a file is ``binary``."""
     content = operation.get("requestBody", {}).get("content", {})
-    schema = content.get("application/json", {}).get("schema", {})
+    body = content.get("application/json") or content.get("multipart/form-data") or {}
+    schema = body.get("schema", {})
     if "$ref" in schema:
         schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
     required = set(schema.get("required", []))

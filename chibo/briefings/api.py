@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Form, Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -378,26 +378,25 @@ def add_conclusion(request: HttpRequest, conference_id: apiforms.PathId, body: C
 
 
 IssueIn = apiforms.schema_of(forms.IssueForm, "IssueIn")
+IssueFormIn = apiforms.schema_of(forms.IssueForm, "IssueFormIn", multipart=True)
+EditedIn = apiforms.upload_of(forms.IssueForm, "edited")
+Kind = Literal["BC", "TB"]
 
 
-@conferences.post(
-    "/{conference_id}/papers/{kind}",
-    response={201: PaperOut},
-    summary="Ban hành BÁO CÁO (BC) hoặc THÔNG BÁO KẾT LUẬN (TB): cấp số, lưu nguyên bản",
-)
-def issue_paper(
-    request: HttpRequest,
-    conference_id: apiforms.PathId,
-    kind: Literal["BC", "TB"],
-    body: IssueIn,
-):
+def _issue(request: HttpRequest, conference_id: int, kind: str, data: dict, files=None):
+    """The page's write (``views.issue``): the same form checks the edited .docx."""
     conference = _conference(request, conference_id)
     if not access.can(request.user, conference.host, conference.date, Capability.WRITE):
         raise PermissionDenied
-    form = forms.IssueForm(apiforms.form_data(body))
+    form = forms.IssueForm(data, files)
     paper = apiforms.run(
         form,
-        lambda _data: operations.issue_paper(conference=conference, kind=kind, by=request.user),
+        lambda data: operations.issue_paper(
+            conference=conference,
+            kind=kind,
+            by=request.user,
+            edited=data["edited"].read() if data["edited"] else None,
+        ),
     )
     return Status(
         201,
@@ -409,3 +408,29 @@ def issue_paper(
             sha256=paper.sha256,
         ),
     )
+
+
+@conferences.post(
+    "/{conference_id}/papers/{kind}",
+    response={201: PaperOut},
+    summary="Ban hành BÁO CÁO (BC) hoặc THÔNG BÁO KẾT LUẬN (TB): cấp số, lưu nguyên bản",
+)
+def issue_paper(request: HttpRequest, conference_id: apiforms.PathId, kind: Kind, body: IssueIn):
+    return _issue(request, conference_id, kind, apiforms.form_data(body))
+
+
+@conferences.post(
+    "/{conference_id}/papers/{kind}/upload",
+    response={201: PaperOut},
+    summary="Ban hành BC hoặc TB từ bản .docx đã chỉnh sửa (multipart/form-data): cấp số, "
+    "ghi số vào tệp, lưu nguyên bản",
+)
+def issue_edited_paper(
+    request: HttpRequest,
+    conference_id: apiforms.PathId,
+    kind: Kind,
+    fields: Form[IssueFormIn],
+    edited: EditedIn = None,
+):
+    files = apiforms.files_of(edited=edited)
+    return _issue(request, conference_id, kind, apiforms.form_data(fields), files)

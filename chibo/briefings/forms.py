@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from chibo.briefings.models import Category, RecStatus
+from chibo.documents.forms import check_file
 from chibo.lib.forms import DateField, Form, TextField
 from chibo.orgs.forms import OrgField, OrgMultipleField
 
@@ -90,3 +92,13 @@ class IssueForm(Form):
         help_text="Để trống thì ban hành đúng bản hệ thống soạn từ dữ liệu.",
     )
     confirm = forms.BooleanField(label="Tôi xác nhận ban hành và cấp số văn bản.")
+
+    def clean_edited(self):
+        """Only a real Word file within the upload limit, checked as a zip before anything
+        reads it (page and API alike)."""
+        edited = self.cleaned_data["edited"]
+        if edited:
+            if not edited.name.lower().endswith(".docx"):
+                raise ValidationError("Chỉ nhận tệp Word (.docx).")
+            check_file(edited)
+        return edited

@@ -24,7 +24,6 @@ from chibo.briefings.models import (
     Recommendation,
     RecStatus,
 )
-from chibo.documents.forms import check_file
 from chibo.lib import params
 from chibo.lib.idlist import IdList
 from chibo.lib.pages import form_page, posted, uploaded
@@ -453,12 +452,7 @@ def issue(request, pk: int, kind: str):
     form = forms.IssueForm(posted(request), uploaded(request))
 
     def action(data):
-        edited = None
-        if data["edited"]:
-            if not data["edited"].name.lower().endswith(".docx"):
-                raise ValidationError({"edited": "Chỉ nhận tệp Word (.docx)."})
-            check_file(data["edited"])
-            edited = data["edited"].read()
+        edited = data["edited"].read() if data["edited"] else None  # checked by the form
         paper = operations.issue_paper(
             conference=conference, kind=kind, by=request.user, edited=edited
         )

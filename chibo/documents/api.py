@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Form, Router, Schema, Status
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -69,17 +69,19 @@ def list_regulations(request: HttpRequest, as_of: str = "", in_force: bool = Fal
 
 
 RegulationIn = apiforms.schema_of(RegulationForm, "RegulationIn")
+RegulationFormIn = apiforms.schema_of(RegulationForm, "RegulationFormIn", multipart=True)
+FileIn = apiforms.upload_of(RegulationForm, "file")
 
 
-@router.post("", response={201: RegulationOut}, summary="Ghi quy chế làm việc (không kèm tệp)")
-def create_regulation(request: HttpRequest, body: RegulationIn):
+def _create(request: HttpRequest, data: dict, files: dict | None = None):
+    """The page's write (``regulation_new``): the same form, the same checks, one operation."""
     today = timezone.localdate()
     scope = access.require_any(request.user, today, Capability.WRITE)
     cells = cells_in(scope, today, Capability.WRITE)
     regulations = WorkingRegulation.objects.filter(
         in_force_on(today), cell_id__in=[c.organization_id for c in cells]
     )
-    form = RegulationForm(apiforms.form_data(body), cells=cells, regulations=regulations)
+    form = RegulationForm(data, files, cells=cells, regulations=regulations)
 
     def action(data):
         if not access.can(request.user, data["cell"], data["issued_on"], Capability.WRITE):
@@ -91,9 +93,28 @@ def create_regulation(request: HttpRequest, body: RegulationIn):
             title=data["title"],
             issued_on=data["issued_on"],
             replaces=replaces,
+            file=data["file"],
             by=request.user,
         )
 
     regulation = apiforms.run(form, action)
     book = NameBook([regulation.cell_id])
     return Status(201, _out(regulation, book, regulation.issued_on, True))
+
+
+@router.post("", response={201: RegulationOut}, summary="Ghi quy chế làm việc (không kèm tệp)")
+def create_regulation(request: HttpRequest, body: RegulationIn):
+    return _create(request, apiforms.form_data(body))
+
+
+@router.post(
+    "/upload",
+    response={201: RegulationOut},
+    summary="Ghi quy chế làm việc kèm tệp (multipart/form-data; PDF hoặc DOCX)",
+)
+def upload_regulation(
+    request: HttpRequest,
+    fields: Form[RegulationFormIn],
+    file: FileIn = None,
+):
+    return _create(request, apiforms.form_data(fields), apiforms.files_of(file=file))

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from ninja import Schema
+from ninja import File, Schema, UploadedFile
 from ninja.errors import HttpError
 from pydantic import BeforeValidator, ConfigDict, Field, Strict, create_model
 from pydantic_core import PydanticCustomError
@@ -64,14 +64,16 @@ def _choices(field: forms.ChoiceField) -> list:
     return [value for value, _label in field.choices if value not in ("", None)]
 
 
-def _type_of(field: forms.Field) -> tuple[Any, dict]:
-    """The JSON type and constraints of one form field."""
+def _type_of(field: forms.Field, multipart: bool = False) -> tuple[Any, dict]:
+    """The JSON type and constraints of one form field. ``multipart``: every value arrives as
+    text (as from the page's form), so numbers and yes/no are read from their text."""
     constraints: dict[str, Any] = {}
+    whole = PathId if multipart else Id
     if isinstance(field, forms.MultipleChoiceField):
         # Organizations to choose among depend on the user's scope: ids, checked by the form.
-        return list[Id], {"max_length": 500}
+        return list[whole], {"max_length": 500}
     if isinstance(field, forms.BooleanField):
-        return Bool, constraints
+        return (bool if multipart else Bool), constraints
     if isinstance(field, forms.DateField):
         return Date, constraints
     if isinstance(field, forms.TimeField):
@@ -81,11 +83,13 @@ def _type_of(field: forms.Field) -> tuple[Any, dict]:
             constraints["ge"] = field.min_value
         if field.max_value is not None:
             constraints["le"] = field.max_value
-        return Annotated[int, Strict()], constraints
+        return (int if multipart else Annotated[int, Strict()]), constraints
     if isinstance(field, forms.TypedChoiceField) and field.coerce is int:
         values = _choices(field)
         if not values:
-            return Id, constraints
+            return whole, constraints
+        if multipart:
+            return Literal[tuple(str(v) for v in values)], constraints
         return Annotated[Literal[tuple(values)], BeforeValidator(_whole_number)], constraints
     if isinstance(field, forms.ChoiceField):
         values = _choices(field)
@@ -104,16 +108,19 @@ def schema_of(
     exclude: tuple[str, ...] = (),
     extra: dict[str, tuple[Any, Any]] | None = None,
     partial: bool = False,
+    multipart: bool = False,
 ) -> type[Body]:
     """The request schema of ``form_class``: one property per declared field, ``required``
     where the form requires it, the form's label as the title and its help as description.
-    File fields are left out (the API takes JSON only). ``partial``: nothing is required (an
-    update whose missing fields keep their stored values; the form still checks the whole)."""
+    File fields are left out: a JSON body carries none, and a multipart operation declares
+    its file beside this schema (``File[UploadedFile]``). ``partial``: nothing is required (an
+    update whose missing fields keep their stored values; the form still checks the whole).
+    ``multipart``: the fields of a multipart/form-data body (``Form[...]``), all sent as text."""
     fields: dict[str, tuple[Any, Any]] = {}
     for field_name, field in form_class.base_fields.items():
         if field_name in exclude or isinstance(field, forms.FileField):
             continue
-        kind, constraints = _type_of(field)
+        kind, constraints = _type_of(field, multipart)
         info = {"title": str(field.label or field_name), **constraints}
         if field.help_text:
             info["description"] = str(field.help_text)
@@ -126,6 +133,21 @@ def schema_of(
     model = create_model(name, __base__=Body, **fields)
     model.__doc__ = doc
     return model
+
+
+def upload_of(form_class: type[forms.Form], name: str) -> Any:
+    """The parameter type of the form's file field ``name`` in a multipart operation
+    (``File[...]``), titled with the form's label; optional where the form has it so."""
+    field = form_class.base_fields[name]
+    info = {"title": str(field.label or name)}
+    if field.help_text:
+        info["description"] = str(field.help_text)
+    return File[(UploadedFile if field.required else UploadedFile | None, info)]
+
+
+def files_of(**uploads: UploadedFile | None) -> dict:
+    """The files a form binds to, as the page's ``request.FILES``: only those sent."""
+    return {name: upload for name, upload in uploads.items() if upload is not None}
 
 
 def form_data(body: Schema) -> dict:
