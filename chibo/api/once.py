@@ -128,13 +128,16 @@ def _detail(message: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-def idempotent(view):
-    """Wrap an API view so that a write with ``Idempotency-Key`` happens once."""
+def idempotent(view, methods: frozenset[str] | None = None):
+    """Wrap an API view so that a write with ``Idempotency-Key`` happens once. ``methods``:
+    those the path answers; any other is left to the view (405 before the key is judged)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         key = request.headers.get(KEY_HEADER)
         if key is None or request.method not in UNSAFE_METHODS:
+            return view(request, *args, **kwargs)
+        if methods is not None and request.method not in methods:
             return view(request, *args, **kwargs)
         if not _KEY_RE.fullmatch(key):
             return _detail(BAD_KEY_TEXT, 400)

@@ -26,6 +26,16 @@ def _json_405(view):
     return wrapper
 
 
+def _methods(callback) -> frozenset[str] | None:
+    """The methods a ninja path answers, from the PathView its view closes over (``None``
+    if ninja hides it; the key is then judged before the method, as before)."""
+    for cell in getattr(callback, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if operations is not None:
+            return frozenset(m for op in operations for m in op.methods)
+    return None
+
+
 def _public(patterns):
     """Let requests reach the API views; the API authenticates them itself (401, not a
     redirect to the login page) and serves its schema to anyone. Every write honours
@@ -34,7 +44,9 @@ def _public(patterns):
         if isinstance(pattern, URLResolver):
             _public(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = login_not_required(_json_405(idempotent(pattern.callback)))
+            callback = pattern.callback
+            wrapped = idempotent(callback, methods=_methods(callback))
+            pattern.callback = login_not_required(_json_405(wrapped))
     return patterns
 
 
