@@ -222,8 +222,8 @@ class PageTransportTests(ChiboTestCase):
 
 @skipUnless(connection.vendor == "postgresql", "SQLite does not enforce a column's length")
 class ColumnLengthTests(meetings_tests.MeetingTestCase):
-    """A string longer than its column that no form checks is a 400 and no write, not a 500
-    (the DataError from PostgreSQL)."""
+    """A string longer than its column is a 400 at the field and no write, not a 500 (the
+    DataError PostgreSQL raises; the typed schema now stops it first)."""
 
     def test_a_score_note_longer_than_its_column(self):
         meeting = self.meeting()
@@ -236,5 +236,5 @@ class ColumnLengthTests(meetings_tests.MeetingTestCase):
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 400, response.content)
-        self.assertIn("quá dài", response.json()["detail"])
+        self.assertIn("note", response.json()["errors"])
         self.assertFalse(Evaluation.objects.filter(meeting=meeting).exists())
