@@ -285,6 +285,9 @@ class Driver:
                 "birth_date": f"{rng.randint(1970, 2000)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
                 "home_town": marker,
                 "registered_by": cell,
+                # The same fictional name comes back with the same birth date by chance: that
+                # warning (person_duplicate) is confirmed, as a clerk would for two people.
+                "confirm_warnings": True,
             }
         if kind == "meeting":
             # Thematic meetings on distinct (cell, day) slots, all within the coming year.
