@@ -66,6 +66,13 @@ def form_page(request, form, template: str, context: dict, action):
             else:
                 messages.success(request, message)
                 return HttpResponseRedirect(url)
+        if token is not None:
+            # The twin may have committed while this one was validating, and the form now
+            # refuses what the twin wrote (a duplicate): it was this user's own write.
+            location = once.done_location(request.user, token)
+            if location is not None:
+                messages.info(request, once.DONE_TEXT)
+                return HttpResponseRedirect(location)
     context = {**context, "form": form, "once_field": once.FORM_FIELD, "once": once.new_token()}
     return render(request, template, context, status=status)
 
