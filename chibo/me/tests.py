@@ -432,3 +432,14 @@ class MemberAccountPageTests(ChiboTestCase):
         )
         self.assertEqual(cuong.status_code, 404)
         self.assertEqual(MemberAccount.objects.count(), 1)
+
+
+class MemberProfileTests(MemberTestCase):
+    def test_profile_names_the_member_and_links_their_page(self):
+        self.login(self.member)
+        response = self.client.get(reverse("accounts:profile"))
+        self.assertContains(response, "Tài khoản đảng viên của đồng chí <strong>Nguyễn Văn An")
+        self.assertContains(response, f'href="{reverse("me:page")}"')
+        self.assertNotContains(response, "Chưa được phân quyền")
+        self.login(self.secretary)
+        self.assertNotContains(self.client.get(reverse("accounts:profile")), "Tài khoản đảng viên")
