@@ -454,6 +454,17 @@ def may_manage_account(user, target, on: dt.date) -> bool:
     return bool(grants) and all(may_grant(user, g.role_enum, g.organization, on) for g in grants)
 
 
+def may_link_member_account(user, target, on: dt.date) -> bool:
+    """May make a password link for ``target``, the login of a member the user may write on
+    (issue 15 item 4). A member account that also holds a grant (a secretary who is a member
+    too), or a staff account, is reset only by those who could manage it in account
+    management: writing on a person never reaches a wider login."""
+    current = models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=on)
+    if target.is_superuser or target.is_staff or target.grants.filter(current).exists():
+        return may_manage_account(user, target, on)
+    return True
+
+
 def require_superuser(user) -> None:
     """Pages of the whole installation (login failures and unlocking): superuser only."""
     if not (user.is_authenticated and user.is_superuser):

@@ -443,3 +443,21 @@ class MemberProfileTests(MemberTestCase):
         self.assertNotContains(response, "Chưa được phân quyền")
         self.login(self.secretary)
         self.assertNotContains(self.client.get(reverse("accounts:profile")), "Tài khoản đảng viên")
+
+
+class MemberAccountLinkTests(MemberTestCase):
+    def test_password_link_never_reaches_a_login_with_grants(self):
+        """A secretary who is also a member: the committee writing on her person may not
+        reset her login, which holds a grant (only account management may)."""
+        from chibo.accounts.models import Grant, Role
+
+        account = ops.create_member_account(
+            person=self.binh, username="dangvien.binh", on=DAY, by=None
+        )
+        url = reverse("members:account_link", args=[self.binh.pk])
+        self.assert_statuses("GET", url, {self.committee: 200, self.secretary: 200})
+        Grant.objects.create(
+            user=account.user, role=Role.SECRETARY, organization=self.cell_a, valid_from=DAY
+        )
+        self.assert_statuses("GET", url, {self.committee: 403, self.board: 200})
+        self.assert_statuses("POST", url, {self.committee: 403}, {"confirm": "on"})

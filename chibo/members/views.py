@@ -637,6 +637,10 @@ def account_link(request, pk: int):
     account = MemberAccount.objects.filter(person=person).select_related("user").first()
     if account is None:
         raise Http404("Đảng viên này chưa có tài khoản.")
+    if not access.may_link_member_account(request.user, account.user, today):
+        raise PermissionDenied(
+            "Tài khoản này còn có phân quyền khác; hãy đặt lại mật khẩu ở trang Quản lý người dùng."
+        )
     form = forms.LinkForm(posted(request))
     if request.method == "POST" and form.is_valid():
         path = account_operations.password_link(user=account.user, by=request.user)
