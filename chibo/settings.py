@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "chibo.briefings",
     "chibo.rules",
     "chibo.reports",
+    "chibo.me",
     "chibo.system",
     "chibo.api",
     "chibo.demo",
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "chibo.me.context.navigation",
             ],
         },
     }

@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from chibo.accounts import access
 from chibo.api.transport import answer, too_large
 from chibo.lib import contention, csrf
 from chibo.lib.params import InvalidParam
@@ -13,6 +14,10 @@ from chibo.lib.params import InvalidParam
 
 @require_GET
 def home(request):
+    # A member with no grant lands on their own page (issue 15 item 4), everyone else on
+    # the overview of their scope.
+    if access.member_only(request.user):
+        return redirect("me:page")
     return redirect("reports:overview")
 
 

@@ -119,6 +119,10 @@ def get_org(user, pk: int, on: dt.date, capability: Capability = Capability.VIEW
     day = org.nearest_day(on)
     user_scope = scope(user, day)
     if not user_scope.allows(org.pk, Capability.VIEW):
+        if org.pk in member_cell_ids(user, day):
+            # A member knows their own cell exists: its pages and writes are refused, not
+            # hidden (design §1: names and calendar only, on the member's own page).
+            raise PermissionDenied("Đảng viên chỉ xem được trang của mình.")
         raise Http404("Không tìm thấy tổ chức.")
     if not user_scope.allows(org.pk, capability):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
@@ -267,6 +271,8 @@ def person_window(user, person, on: dt.date) -> PersonWindow:
     for to_cell_id in incoming.values_list("to_cell_id", flat=True):
         if scope(user, today).allows(to_cell_id):
             return PersonWindow(True)
+    if is_own_person(user, person):
+        return PersonWindow(True)  # a member reads their own whole record (design §1)
     periods = sorted(
         (start, end)
         for org_id, start, end in ties
@@ -311,6 +317,52 @@ def get_person(user, pk: int, on: dt.date, capability: Capability = Capability.V
     if capability is not Capability.VIEW and not can_person(user, person, on, capability):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
     return person
+
+
+# The member role (design §1; issue 15 item 4). A member account holds no grant: it is tied
+# to one person (``chibo.members.models.MemberAccount``) and reads what that person's
+# memberships allow on the date asked about — their own record, the names of the members of
+# their cells, those cells' calendar and tasks — and writes nothing: every write is 403 on
+# what they can see (their record, their cell) and 404 elsewhere, as for anyone.
+
+
+def own_person(user):
+    """The person whose member account ``user`` is, or ``None`` (cached for the request)."""
+    if not user.is_authenticated:
+        return None
+    if "_chibo_person" not in user.__dict__:
+        from chibo.members.models import Person
+
+        user.__dict__["_chibo_person"] = (
+            Person.objects.select_related("party").filter(account__user=user).first()
+        )
+    return user.__dict__["_chibo_person"]
+
+
+def is_own_person(user, person) -> bool:
+    own = own_person(user)
+    return own is not None and own.pk == person.pk
+
+
+def member_cell_ids(user, on: dt.date) -> frozenset[int]:
+    """The cells the member's person is in on ``on`` (official or temporary membership);
+    empty for a user who is no member."""
+    person = own_person(user)
+    if person is None:
+        return frozenset()
+    from chibo.members.models import Membership
+
+    return frozenset(
+        Membership.objects.on(on).filter(person=person).values_list("cell_id", flat=True)
+    )
+
+
+def member_only(user) -> bool:
+    """A member account and nothing else: it lands on the member's page and the navigation
+    shows only what it can open. Users with a grant are answered without a query."""
+    if not user.is_authenticated or user.is_superuser or active_grants(user):
+        return False
+    return own_person(user) is not None
 
 
 def can_supervise(user, cell: Organization, on: dt.date) -> bool:
@@ -400,6 +452,17 @@ def may_manage_account(user, target, on: dt.date) -> bool:
         ).select_related("organization")
     )
     return bool(grants) and all(may_grant(user, g.role_enum, g.organization, on) for g in grants)
+
+
+def may_link_member_account(user, target, on: dt.date) -> bool:
+    """May make a password link for ``target``, the login of a member the user may write on
+    (issue 15 item 4). A member account that also holds a grant (a secretary who is a member
+    too), or a staff account, is reset only by those who could manage it in account
+    management: writing on a person never reaches a wider login."""
+    current = models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=on)
+    if target.is_superuser or target.is_staff or target.grants.filter(current).exists():
+        return may_manage_account(user, target, on)
+    return True
 
 
 def require_superuser(user) -> None:

@@ -40,6 +40,7 @@ def _profile_context(user, form=None, new_key=None) -> dict:
         "new_key": new_key,
         "is_superuser": user.is_superuser,
         "active_roles": sorted(r.label for r in access.roles(user)),
+        "member_person": access.own_person(user),  # a member account (issue 15 item 4)
         "may_manage_users": access.scope(user, today).can_anywhere(Capability.MANAGE_USERS),
     }
 

@@ -71,6 +71,7 @@ TRACKED: dict[str, Track] = {
     "members.PoliceService": Track(((PERSON, "person_id"), (ORG, "cell_id"))),
     "members.RankHolding": Track(((PERSON, "person_id"),)),
     "members.Position": Track(((PERSON, "person_id"), (ORG, "organization_id"))),
+    "members.MemberAccount": Track(((PERSON, "person_id"), (USER, "user_id"))),
     "documents.WorkingRegulation": Track(((REGULATION, "pk"), (ORG, "cell_id"))),
     "documents.IssuedNumber": Track(((ORG, "issuer_id"),)),
     "meetings.Meeting": Track(((MEETING, "pk"), (ORG, "cell_id"))),

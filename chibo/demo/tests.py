@@ -132,8 +132,36 @@ class DemoCommandTests(TestCase):
         count = OrgVersion.objects.count()
         self.assertIn("Đã nạp", out.getvalue())
         self.assertIn("bantochuc", out.getvalue())
+        self._member_logins_are_members_of_todays_cells(out.getvalue())
         out = io.StringIO()
         call_command("demo", stdout=out)
         self.assertIn("đã có", out.getvalue())
         self.assertEqual(OrgVersion.objects.count(), count)
-        self.assertEqual(User.objects.count(), len(users.PERSONAS))
+        self.assertEqual(User.objects.count(), len(users.PERSONAS) + len(users.MEMBER_LOGINS))
+
+    def _member_logins_are_members_of_todays_cells(self, printed: str) -> None:
+        """Issue 15 item 6: dangvien.hiepduc and dangvien.vietan are ordinary members of
+        today's Hiệp Đức and Việt An cells, log in with the shared password, land on /me/."""
+        from django.utils import timezone
+
+        from chibo.accounts import access
+        from chibo.lib.validity import valid_on
+        from chibo.members.models import Membership
+
+        today = timezone.localdate()
+        for username, cell_name in (
+            ("dangvien.hiepduc", "Chi bộ Công an xã Hiệp Đức"),
+            ("dangvien.vietan", "Chi bộ Công an xã Việt An"),
+        ):
+            with self.subTest(username=username):
+                self.assertIn(username, printed)
+                user = User.objects.get(username=username)
+                person = access.own_person(user)
+                cells = Membership.objects.on(today).filter(person=person)
+                self.assertEqual(
+                    [OrgVersion.objects.on(today).get(organization=m.cell_id).name for m in cells],
+                    [cell_name],
+                )
+                self.assertFalse(person.positions.filter(valid_on(today)).exists())
+                self.assertTrue(self.client.login(username=username, password=users.PASSWORD))
+                self.assertRedirects(self.client.get("/"), "/me/", fetch_redirect_response=False)

@@ -94,3 +94,44 @@ def build(tree: Tree) -> list[tuple[str, str]]:
         note="Ban Tổ chức Huyện ủy Hiệp Đức (trước 1/7/2025)",
     )
     return created
+
+
+# Member logins (issue 15 item 6): one ordinary member (no party post) of each of two of
+# today's cells, chosen the same way on every load; the person is whoever the demo's
+# fictional roster puts first in the Vietnamese order.
+MEMBER_LOGINS = [
+    (
+        "dangvien.hiepduc",
+        "Hiệp Đức (2025)",
+        "Đảng viên Chi bộ Công an xã Hiệp Đức (trang của mình)",
+    ),
+    ("dangvien.vietan", "Việt An (2025)", "Đảng viên Chi bộ Công an xã Việt An (trang của mình)"),
+]
+
+
+def build_members(tree: Tree, on: dt.date) -> list[tuple[str, str]]:
+    """Member accounts for ``MEMBER_LOGINS``, with the shared demo password; needs the demo's
+    people (``chibo.demo.people``) loaded first."""
+    from chibo.lib.validity import valid_on
+    from chibo.members import operations
+    from chibo.members.models import Membership, MembershipKind, Position
+
+    created = []
+    for username, cell_key, description in MEMBER_LOGINS:
+        cell = tree.cells[cell_key]
+        posts = Position.objects.filter(valid_on(on), organization=cell).values("person_id")
+        membership = (
+            Membership.objects.counted_on(on)
+            .filter(cell=cell, kind=MembershipKind.OFFICIAL)
+            .exclude(person_id__in=posts)
+            .select_related("person")
+            .order_by("person__sort_key", "person_id")
+            .first()
+        )
+        account = operations.create_member_account(
+            person=membership.person, username=username, on=on, by=None
+        )
+        account.user.set_password(PASSWORD)
+        account.user.save(update_fields=["password"])
+        created.append((username, description))
+    return created

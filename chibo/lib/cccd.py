@@ -162,3 +162,12 @@ def warnings(cccd: str, *, gender: str, birth_date: dt.date | None) -> list[Caut
             )
         )
     return found
+
+
+def mask(cccd: str | None) -> str | None:
+    """The number as shown to its holder on a read-only page: only the last 3 digits, which
+    are random (digits 1–6 give away the province, gender and year of birth), e.g.
+    ``*********123``. ``None`` stays ``None``."""
+    if not cccd:
+        return None
+    return "*" * (len(cccd) - 3) + cccd[-3:]

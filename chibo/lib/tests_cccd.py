@@ -186,3 +186,11 @@ class WarningsTests(SimpleTestCase):
     def test_cccd_warnings_reject_an_invalid_number(self):
         with self.assertRaises(ValidationError):
             cccd.warnings("12345", gender="M", birth_date=None)
+
+
+class MaskTests(SimpleTestCase):
+    def test_cccd_mask_keeps_only_the_last_three_digits(self):
+        self.assertEqual(cccd.mask("049090000123"), "*********123")
+        self.assertNotIn("049090", cccd.mask("049090000123"))
+        self.assertIsNone(cccd.mask(None))
+        self.assertIsNone(cccd.mask(""))

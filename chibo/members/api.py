@@ -11,6 +11,7 @@ from pydantic import Field
 
 from chibo import audit
 from chibo.accounts import access
+from chibo.accounts import operations as account_operations
 from chibo.accounts.access import Capability
 from chibo.lib import apiforms, params
 from chibo.lib.params import InvalidParam
@@ -644,3 +645,43 @@ def record_congress(request: HttpRequest, body: CongressIn):
         )
 
     return Status(201, _term_out(apiforms.run(form, action)))
+
+
+MemberAccountIn = apiforms.schema_of(forms.MemberAccountForm, "MemberAccountIn")
+
+
+class MemberAccountOut(Schema):
+    person: int
+    user: int
+    username: str
+    password_link: str = Field(
+        ..., description="Đường dẫn dùng một lần để đảng viên tự đặt mật khẩu; chỉ trả về lúc tạo."
+    )
+
+
+@people.post(
+    "/{person_id}/account",
+    response={201: MemberAccountOut},
+    summary="Tạo tài khoản đảng viên (như trang Tạo tài khoản đảng viên)",
+)
+def create_account(request: HttpRequest, person_id: apiforms.PathId, body: MemberAccountIn):
+    today = timezone.localdate()
+    person = access.get_person(request.user, person_id, today, Capability.WRITE)
+    form = forms.MemberAccountForm(apiforms.form_data(body))
+
+    def action(data):
+        return operations.create_member_account(
+            person=person, username=data["username"], on=today, by=request.user
+        )
+
+    account = apiforms.run(form, action)
+    path = account_operations.password_link(user=account.user, by=request.user)
+    return Status(
+        201,
+        MemberAccountOut(
+            person=person.pk,
+            user=account.user_id,
+            username=account.user.username,
+            password_link=path,
+        ),
+    )

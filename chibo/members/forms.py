@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -450,3 +451,22 @@ class MemberFilterForm(Form):
         self.fields["cell"].choices = [("", "Tất cả")] + [
             (v.organization_id, v.name) for v in cells
         ]
+
+
+class MemberAccountForm(Form):
+    """A login for a party member (issue 15 item 4); the password is set by the member
+    through a one-time link."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Chữ, số và các ký tự @ . + - _; không có dấu cách. Ví dụ: dangvien.hiepduc.",
+    )
+
+
+class LinkForm(Form):
+    confirm = forms.BooleanField(
+        label="Tạo liên kết mới (liên kết cũ chưa dùng sẽ hết hiệu lực khi đảng viên đặt mật khẩu).",
+        error_messages={"required": "Hãy đánh dấu xác nhận."},
+    )

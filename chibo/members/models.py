@@ -526,3 +526,39 @@ class Position(Validity):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class MemberAccount(models.Model):
+    """The login of one party member (design §1, role ``member``; issue 15 item 4).
+
+    The tie lives here, not on the user: accounts sit below members and know no people. What
+    the account may read follows the person's memberships on the date asked about (decided in
+    ``chibo.accounts.access``), so a transfer moves it with the member and no grant on a cell
+    goes stale. One person has at most one account; one account is one person's.
+    """
+
+    person = models.OneToOneField(
+        Person, on_delete=models.PROTECT, related_name="account", verbose_name="đảng viên"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member_account",
+        verbose_name="tài khoản",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người tạo",
+    )
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài khoản đảng viên"
+        verbose_name_plural = "tài khoản đảng viên"
+
+    def __str__(self) -> str:
+        return f"Tài khoản đảng viên #{self.person_id}"

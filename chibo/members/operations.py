@@ -21,6 +21,7 @@ from chibo.lib.vndates import format_date
 from chibo.members.models import (
     EndReason,
     Exemption,
+    MemberAccount,
     Membership,
     MembershipKind,
     PartyRecord,
@@ -832,3 +833,37 @@ def ties_on(org: Organization, on: dt.date) -> int:
             (Position, "organization"),
         )
     )
+
+
+@audit.operation("Tạo tài khoản đảng viên")
+@transaction.atomic
+def create_member_account(*, person: Person, username: str, on: dt.date, by) -> MemberAccount:
+    """A login for one party member (design §1, role ``member``; issue 15 item 4).
+
+    The person must be a party member in a cell on ``on``; one account per person. The user
+    gets no usable password: they set it through a one-time link the creator hands over
+    (``chibo.accounts.operations.password_link``), so nobody else ever knows it. No grant is
+    made: what the account reads follows the person's memberships, not an organization.
+    """
+    from chibo.accounts.models import User
+
+    if MemberAccount.objects.filter(person=person).exists():
+        raise ValidationError("Đảng viên này đã có tài khoản.")
+    record = PartyRecord.objects.filter(person=person).first()
+    if record is None or record.status_on(on) not in (Status.OFFICIAL, Status.PROBATIONARY):
+        raise ValidationError(
+            f"Người này không phải là đảng viên vào ngày {format_date(on)}; chỉ đảng viên "
+            "mới có tài khoản đảng viên."
+        )
+    if not Membership.objects.on(on).filter(person=person).exists():
+        raise ValidationError(
+            f"Đảng viên này không sinh hoạt ở chi bộ nào vào ngày {format_date(on)}."
+        )
+    username = vntext.nfc(username.strip())
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "Tên đăng nhập này đã có người dùng."})
+    user = User(username=username, full_name=person.full_name)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return MemberAccount.objects.create(person=person, user=user, created_by=by)

@@ -8,17 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo import audit
 from chibo.accounts import access
+from chibo.accounts import operations as account_operations
 from chibo.accounts.access import Capability
 from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
 from chibo.members import forms, operations
 from chibo.members.models import (
+    MemberAccount,
     MembershipKind,
     Position,
     Status,
@@ -135,6 +138,10 @@ def person_detail(request, pk: int):
         if window.full
         else [],
         "exempt_now": person.exemptions.filter(valid_on(day)).exists(),
+        # Only those who may make or reset a member's login see it (issue 15 item 4).
+        "account": MemberAccount.objects.filter(person=person).select_related("user").first()
+        if writable
+        else None,
     }
     return render(request, "members/detail.html", context)
 
@@ -583,4 +590,84 @@ def end_position(request, pk: int):
         f"Thôi giữ chức vụ {position.get_role_display()}",
         {"on": on, "person": position.person},
         action,
+    )
+
+
+# Member accounts (issue 15 item 4): made by whoever may write on the person today (the
+# cell's secretary, the commune committee, the board), never by the member.
+
+
+@require_http_methods(["GET", "POST"])
+def account_create(request, pk: int):
+    today = timezone.localdate()
+    person = access.get_person(request.user, pk, today, Capability.WRITE)
+    form = forms.MemberAccountForm(posted(request))
+
+    def action(data):
+        account = operations.create_member_account(
+            person=person, username=data["username"], on=today, by=request.user
+        )
+        return (
+            reverse("members:account_link", args=[person.pk]),
+            f"Đã tạo tài khoản {account.user.username} cho đồng chí {person.full_name}; hãy "
+            "tạo liên kết để đảng viên tự đặt mật khẩu.",
+        )
+
+    intro = (
+        "Tài khoản đảng viên chỉ xem được hồ sơ của chính mình, tên các đảng viên trong chi bộ, "
+        "lịch sinh hoạt và nhiệm vụ của chi bộ; không sửa được gì."
+    )
+    return _page(
+        request,
+        form,
+        "Tạo tài khoản đảng viên",
+        {"on": today, "person": person},
+        action,
+        intro=intro,
+        button="Tạo tài khoản",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_link(request, pk: int):
+    """A one-time link through which the member sets their password (after creation, or
+    when they forgot it)."""
+    today = timezone.localdate()
+    person = access.get_person(request.user, pk, today, Capability.WRITE)
+    account = MemberAccount.objects.filter(person=person).select_related("user").first()
+    if account is None:
+        raise Http404("Đảng viên này chưa có tài khoản.")
+    if not access.may_link_member_account(request.user, account.user, today):
+        raise PermissionDenied(
+            "Tài khoản này còn có phân quyền khác; hãy đặt lại mật khẩu ở trang Quản lý người dùng."
+        )
+    form = forms.LinkForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        path = account_operations.password_link(user=account.user, by=request.user)
+        context = {
+            "nav": "members",
+            "title": f"Liên kết đặt mật khẩu cho {account.user.username}",
+            "person": person,
+            "target": account.user,
+            "link": request.build_absolute_uri(path),
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
+        return render(request, "members/account_link.html", context)
+    detail = params.url_as_of("members:detail", today, person.pk)
+    context = {
+        "nav": "members",
+        "title": f"Liên kết đặt mật khẩu cho {account.user.username}",
+        "intro": "Một liên kết dùng một lần sẽ hiện ra; đảng viên mở nó để tự đặt mật khẩu. "
+        f"Liên kết hết hiệu lực khi đã dùng, khi đảng viên đăng nhập, hoặc sau "
+        f"{settings.PASSWORD_RESET_TIMEOUT // 3600} giờ.",
+        "crumbs": [
+            (params.url_as_of("members:list", today), "Đảng viên"),
+            (detail, person.full_name),
+        ],
+        "cancel_url": detail,
+        "button": "Tạo liên kết",
+        "form": form,
+    }
+    return render(
+        request, "form_page.html", context, status=400 if request.method == "POST" else 200
     )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.demo import briefings, meetings, people, structure, terms, users
@@ -19,7 +20,10 @@ class Command(BaseCommand):
                 meetings.build()
                 briefings.build(tree)
                 users.build(tree)
+                users.build_members(tree, timezone.localdate())
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa Hiệp Đức."))
         self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {users.PASSWORD}):")
         for username, _name, _role, _key, _start, _end, description in users.PERSONAS:
-            self.stdout.write(f"  {username:<15} {description}")
+            self.stdout.write(f"  {username:<16} {description}")
+        for username, _cell, description in users.MEMBER_LOGINS:
+            self.stdout.write(f"  {username:<16} {description}")

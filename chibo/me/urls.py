@@ -1,0 +1,6 @@
+from django.urls import path
+
+from chibo.me import views
+
+app_name = "me"
+urlpatterns = [path("", views.page, name="page")]
