@@ -14,12 +14,14 @@ Where the data goes:
 After generating, PostgreSQL gets ``ANALYZE`` (autovacuum would run it on a real server);
 SQLite gets none, as an installation with default settings never runs it.
 
-Results: a table on standard output and ``var/bench/results.json``.
+Results: a table on standard output and ``var/bench/results-sqlite.json`` or
+``var/bench/results-postgres.json``.
 """
 
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -44,6 +46,11 @@ def _bench_dir() -> Path:
 
 def _sqlite_file() -> Path:
     return _bench_dir() / "bench.sqlite3"
+
+
+def _peak_rss_mib() -> float:
+    """The process's peak resident memory so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _is_postgres(url: str) -> bool:
@@ -106,6 +113,7 @@ class Command(BaseCommand):
         if dataset is not None:
             info = self._read_info(info_file, database)
             generated = info.get("generation_seconds")
+            peak = info.get("generation_peak_rss_mib")
             scale = info.get("scale")
             say(f"Dùng lại dữ liệu đã sinh (cỡ {scale if scale else '?'}).")
             if scale and scale != options["scale"]:
@@ -124,15 +132,27 @@ class Command(BaseCommand):
                 f"{sizes.members} đảng viên…"
             )
             start = time.perf_counter()
+            rss_before = _peak_rss_mib()
             dataset = data.generate(sizes, log=say)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             generated = round(time.perf_counter() - start, 1)
-            say(f"Sinh dữ liệu xong trong {generated} s.")
+            peak = _peak_rss_mib()
+            say(
+                f"Sinh dữ liệu xong trong {generated} s; bộ nhớ đỉnh của tiến trình {peak} MiB "
+                f"(trước khi sinh {rss_before} MiB)."
+            )
             info_file.write_text(
                 json.dumps(
-                    {"database": database, "scale": scale, "generation_seconds": generated},
+                    {
+                        "database": database,
+                        "scale": scale,
+                        "generation_seconds": generated,
+                        "generation_peak_rss_mib": peak,
+                        "peak_rss_before_mib": rss_before,
+                        "loadavg": os.getloadavg(),
+                    },
                     indent=2,
                 )
             )
@@ -156,6 +176,8 @@ class Command(BaseCommand):
             "vendor": connection.vendor,
             "scale": scale,
             "generation_seconds": generated,
+            "generation_peak_rss_mib": peak,
+            "loadavg": os.getloadavg(),
             "repeat": options["repeat"],
             "rows": counts,
             "python": platform.python_version(),
@@ -163,7 +185,8 @@ class Command(BaseCommand):
             "cpus": os.cpu_count(),
             "results": [r.as_json() for r in results],
         }
-        path = _bench_dir() / "results.json"
+        vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor
+        path = _bench_dir() / f"results-{vendor}.json"
         path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
         say(f"\nKết quả JSON: {path}")
         if any(r.error or r.status != 200 for r in results):
