@@ -728,7 +728,11 @@ class _AttendanceWriter:
 
 
 def build_meetings(
-    cell_ids: list[int], log: Callable[[str], None], *, seed: int = SEED, today: dt.date | None = None
+    cell_ids: list[int],
+    log: Callable[[str], None],
+    *,
+    seed: int = SEED,
+    today: dt.date | None = None,
 ) -> tuple[int, int]:
     """The last twelve months of meetings of every cell, held, each with the attendance of
     every member of the cell on its day: a regular meeting each month on the 5th and a

@@ -34,7 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from chibo.bench import data, run
+from chibo.bench import data, floor, run
 
 # Set in the child process, which already has the benchmark database in its settings.
 CHILD = "CHIBO_BENCH_CHILD"
@@ -162,8 +162,18 @@ class Command(BaseCommand):
             say(f"  {model:<18} {count:>9}")
         say(f"Đo {len(run.CASES)} trường hợp, mỗi trường hợp 1 lần nóng + {options['repeat']} lần:")
         results = run.run(dataset, repeat=options["repeat"], log=say)
+        say("So với SQL viết tay (sàn), cùng tiến trình, chạy xen kẽ:")
+        floors = floor.run(
+            dataset,
+            region_user_id=run.region_user(),
+            on=timezone.localdate(),
+            repeat=max(options["repeat"], 5),
+            log=say,
+        )
         say("")
         say(run.table(results))
+        say("")
+        say(floor.table(floors))
         say(
             "sql ms: thời gian cursor.execute của lần chạy nóng; SQLite đọc dòng dần khi lấy "
             "kết quả nên con số này thấp hơn thời gian SQL thật. median/max: "
@@ -183,13 +193,13 @@ class Command(BaseCommand):
             "python": platform.python_version(),
             "django": django.get_version(),
             "cpus": os.cpu_count(),
-            "results": [r.as_json() for r in results],
+            "results": [r.as_json() for r in results] + [f.as_json() for f in floors],
         }
         vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor
         path = _bench_dir() / f"results-{vendor}.json"
         path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
         say(f"\nKết quả JSON: {path}")
-        if any(r.error or r.status != 200 for r in results):
+        if any(r.error or r.status != 200 for r in [*results, *floors]):
             raise CommandError("Có trang hoặc API trả lỗi; xem bảng trên.")
 
     def _prepare_database(self, reuse: bool) -> str:
