@@ -34,7 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from chibo.bench import data, floor, run
+from chibo.bench import data, floor, readload, run
 
 # Set in the child process, which already has the benchmark database in its settings.
 CHILD = "CHIBO_BENCH_CHILD"
@@ -79,12 +79,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--repeat", type=int, default=5, help="Số lần đo mỗi trang, sau một lần chạy nóng."
         )
+        parser.add_argument(
+            "--load",
+            action="store_true",
+            help="Thêm phép đo tải: gunicorn trên 127.0.0.1, nhiều kết nối đồng thời.",
+        )
+        parser.add_argument("--port", type=int, default=8170, help="Cổng cho gunicorn (--load).")
+        parser.add_argument(
+            "--connections", type=int, default=50, help="Số kết nối đồng thời (--load)."
+        )
+        parser.add_argument(
+            "--seconds", type=float, default=30, help="Số giây đo mỗi trang (--load)."
+        )
+        parser.add_argument("--workers", type=int, default=0, help="Số tiến trình gunicorn.")
 
     def handle(self, *args, **options):
         if not 0 < options["scale"] <= 10:
             raise CommandError("--scale phải lớn hơn 0 và không quá 10.")
         if options["repeat"] < 1:
             raise CommandError("--repeat phải từ 1 trở lên.")
+        if not 1 <= options["connections"] <= readload.MAX_CONNECTIONS:
+            raise CommandError("--connections phải từ 1 đến 200.")
+        if not 0 < options["seconds"] <= readload.MAX_SECONDS:
+            raise CommandError("--seconds phải lớn hơn 0 và không quá 120.")
+        if not 1024 < options["port"] < 65536 or not 0 <= options["workers"] <= 16:
+            raise CommandError("--port phải trên 1024, --workers từ 0 (mặc định) đến 16.")
         if os.environ.get(CHILD) != "1" and not _is_postgres(os.environ.get("DATABASE_URL", "")):
             self._run_child(options)
             return
@@ -98,6 +117,10 @@ class Command(BaseCommand):
         argv += ["--scale", str(options["scale"]), "--repeat", str(options["repeat"])]
         if options["reuse"]:
             argv.append("--reuse")
+        if options["load"]:
+            argv += ["--load", "--port", str(options["port"])]
+            argv += ["--connections", str(options["connections"])]
+            argv += ["--seconds", str(options["seconds"]), "--workers", str(options["workers"])]
         self.stdout.flush()
         code = subprocess.call(argv, env=env)
         if code:
@@ -172,13 +195,14 @@ class Command(BaseCommand):
         )
         say("")
         say(run.table(results))
-        say("")
-        say(floor.table(floors))
         say(
             "sql ms: thời gian cursor.execute của lần chạy nóng; SQLite đọc dòng dần khi lấy "
             "kết quả nên con số này thấp hơn thời gian SQL thật. median/max: "
             f"{options['repeat']} lần đo, cả yêu cầu (middleware, view, template)."
         )
+        say("")
+        say(floor.table(floors))
+        loads = self._load(dataset, options) if options["load"] else []
         report = {
             "created_at": timezone.now().isoformat(timespec="seconds"),
             "as_of": timezone.localdate().isoformat(),  # the pages' default day
@@ -194,6 +218,7 @@ class Command(BaseCommand):
             "django": django.get_version(),
             "cpus": os.cpu_count(),
             "results": [r.as_json() for r in results] + [f.as_json() for f in floors],
+            "load": [r.as_json() for r in loads],
         }
         vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor
         path = _bench_dir() / f"results-{vendor}.json"
@@ -201,6 +226,56 @@ class Command(BaseCommand):
         say(f"\nKết quả JSON: {path}")
         if any(r.error or r.status != 200 for r in [*results, *floors]):
             raise CommandError("Có trang hoặc API trả lỗi; xem bảng trên.")
+
+    def _load(self, dataset: data.Dataset, options) -> list[readload.LoadResult]:
+        """The read load against gunicorn on loopback, logged in as the bench's board user:
+        a session for the pages, an API token for the API (revoked at the end)."""
+        from django.test import Client
+
+        from chibo.accounts.models import ApiToken, User
+        from chibo.bench import load
+        from chibo.system import serve
+
+        say = self.stdout.write
+        board = User.objects.get(pk=dataset.board_id)
+        client = Client()
+        client.force_login(board)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        token, key = ApiToken.issue(user=board, name="chibo bench --load")
+        headers = {
+            "none": {},
+            "session": {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"},
+            "token": {"Authorization": f"Bearer {key}", "Accept": "application/json"},
+        }
+        workers = options["workers"] or serve.default_workers()
+        connection.close()  # the server's workers open their own
+        server = load.start_server(dict(os.environ), options["port"], workers)
+        results = []
+        try:
+            say(
+                f"\nĐo tải: gunicorn {workers} tiến trình tại 127.0.0.1:{options['port']}, "
+                f"{options['connections']} kết nối, {options['seconds']} s mỗi trang "
+                f"(tải trung bình trước khi đo {os.getloadavg()[0]:.2f}):"
+            )
+            for target in readload.TARGETS:
+                result = readload.measure(
+                    options["port"],
+                    target,
+                    headers[target.auth],
+                    connections=options["connections"],
+                    seconds=options["seconds"],
+                )
+                results.append(result)
+                say(f"  {target.name:<14} {result.rps:>8.1f} yêu cầu/s, p95 {result.p95_ms} ms")
+        finally:
+            load.stop_server(server)
+            token.delete()
+        login = next((r.rps for r in results if r.name == "login page"), 0)
+        for result in results:
+            result.ratio_to_login = round(result.rps / login, 4) if login else 0.0
+        say("")
+        say(readload.table(results))
+        return results
 
     def _prepare_database(self, reuse: bool) -> str:
         """Check the database is the benchmark's own; a fresh run starts from no file."""
