@@ -92,6 +92,11 @@ class Command(BaseCommand):
             "--seconds", type=float, default=30, help="Số giây đo mỗi trang (--load)."
         )
         parser.add_argument("--workers", type=int, default=0, help="Số tiến trình gunicorn.")
+        parser.add_argument(
+            "--load-only",
+            action="store_true",
+            help="Chỉ đo tải (bỏ qua đo từng trang); dùng cùng --reuse.",
+        )
 
     def handle(self, *args, **options):
         if not 0 < options["scale"] <= 10:
@@ -117,7 +122,9 @@ class Command(BaseCommand):
         argv += ["--scale", str(options["scale"]), "--repeat", str(options["repeat"])]
         if options["reuse"]:
             argv.append("--reuse")
-        if options["load"]:
+        if options["load_only"]:
+            argv.append("--load-only")
+        if options["load"] or options["load_only"]:
             argv += ["--load", "--port", str(options["port"])]
             argv += ["--connections", str(options["connections"])]
             argv += ["--seconds", str(options["seconds"]), "--workers", str(options["workers"])]
@@ -183,26 +190,8 @@ class Command(BaseCommand):
         say("Số dòng:")
         for model, count in counts.items():
             say(f"  {model:<18} {count:>9}")
-        say(f"Đo {len(run.CASES)} trường hợp, mỗi trường hợp 1 lần nóng + {options['repeat']} lần:")
-        results = run.run(dataset, repeat=options["repeat"], log=say)
-        say("So với SQL viết tay (sàn), cùng tiến trình, chạy xen kẽ:")
-        floors = floor.run(
-            dataset,
-            region_user_id=run.region_user(),
-            on=timezone.localdate(),
-            repeat=max(options["repeat"], 5),
-            log=say,
-        )
-        say("")
-        say(run.table(results))
-        say(
-            "sql ms: thời gian cursor.execute của lần chạy nóng; SQLite đọc dòng dần khi lấy "
-            "kết quả nên con số này thấp hơn thời gian SQL thật. median/max: "
-            f"{options['repeat']} lần đo, cả yêu cầu (middleware, view, template)."
-        )
-        say("")
-        say(floor.table(floors))
-        loads = self._load(dataset, options) if options["load"] else []
+        vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor
+        path = _bench_dir() / f"results-{vendor}.json"
         report = {
             "created_at": timezone.now().isoformat(timespec="seconds"),
             "as_of": timezone.localdate().isoformat(),  # the pages' default day
@@ -217,12 +206,43 @@ class Command(BaseCommand):
             "python": platform.python_version(),
             "django": django.get_version(),
             "cpus": os.cpu_count(),
-            "results": [r.as_json() for r in results] + [f.as_json() for f in floors],
-            "load": [r.as_json() for r in loads],
+            "results": [],
+            "load": [],
         }
-        vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor
-        path = _bench_dir() / f"results-{vendor}.json"
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+        results, floors = [], []
+        if not options["load_only"]:
+            say(
+                f"Đo {len(run.CASES)} trường hợp, mỗi trường hợp 1 lần nóng + "
+                f"{options['repeat']} lần:"
+            )
+            results = run.run(dataset, repeat=options["repeat"], log=say)
+            say("So với SQL viết tay (sàn), cùng tiến trình, chạy xen kẽ:")
+            floors = floor.run(
+                dataset,
+                region_user_id=run.region_user(),
+                on=timezone.localdate(),
+                repeat=max(options["repeat"], 5),
+                log=say,
+            )
+            say("")
+            say(run.table(results))
+            say(
+                "sql ms: thời gian cursor.execute của lần chạy nóng; SQLite đọc dòng dần khi lấy "
+                "kết quả nên con số này thấp hơn thời gian SQL thật. median/max: "
+                f"{options['repeat']} lần đo, cả yêu cầu (middleware, view, template)."
+            )
+            say("")
+            say(floor.table(floors))
+            report["results"] = [r.as_json() for r in results] + [f.as_json() for f in floors]
+            # Written before the load run, so a server that fails to start loses nothing.
+            path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+        if options["load"] or options["load_only"]:
+            loads = self._load(dataset, options)
+            report["load"] = [r.as_json() for r in loads]
+            if options["load_only"] and path.exists():  # keep the page timings already there
+                previous = json.loads(path.read_text())
+                report["results"] = previous.get("results", [])
+            path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
         say(f"\nKết quả JSON: {path}")
         if any(r.error or r.status != 200 for r in [*results, *floors]):
             raise CommandError("Có trang hoặc API trả lỗi; xem bảng trên.")
@@ -249,7 +269,9 @@ class Command(BaseCommand):
         }
         workers = options["workers"] or serve.default_workers()
         connection.close()  # the server's workers open their own
-        server = load.start_server(dict(os.environ), options["port"], workers)
+        # Start-up runs migrate's checks and imports the app in each worker: on a loaded
+        # machine that takes more than the API load test's minute.
+        server = load.start_server(dict(os.environ), options["port"], workers, wait=300)
         results = []
         try:
             say(
