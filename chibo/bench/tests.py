@@ -2,13 +2,20 @@
 SQL returning exactly chibo's numbers, and query counts that do not grow with the country."""
 
 import datetime as dt
+import io
+import json
+import os
 import re
+import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
 from unittest import mock
 
+import pytest
+from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from chibo.accounts import access
@@ -161,3 +168,29 @@ class UrlTests(TestCase):
 
         for name in ("orgs:detail", "members:detail", "meetings:detail", "briefings:answer"):
             self.assertEqual(checks.url(name, 42), reverse(name, args=[42]))
+
+
+@pytest.mark.once
+class BenchCommandTests(TestCase):
+    """``chibo bench`` end to end on a tiny SQLite data set, in its own child process."""
+
+    def test_results_file_has_the_floor_ratio(self):
+        with tempfile.TemporaryDirectory() as var:
+            with (
+                # Always the SQLite child, even in CI's PostgreSQL pass: never the test database.
+                mock.patch.dict(os.environ, {"CHIBO_VAR_DIR": var, "DATABASE_URL": ""}),
+                override_settings(VAR_DIR=var),
+            ):
+                call_command("bench", scale=0.002, repeat=1, stdout=io.StringIO())
+            report = json.loads((Path(var) / "bench" / "results-sqlite.json").read_text())
+        floors = {r["name"]: r for r in report["results"] if "ratio" in r}
+        self.assertEqual(set(floors), {"floor overview", "floor missed meet."})
+        for result in floors.values():
+            self.assertEqual(result["error"], "")
+            self.assertGreater(result["floor_ms"], 0)
+            self.assertEqual(result["ratio"], round(result["app_ms"] / result["floor_ms"], 2))
+        self.assertEqual(floors["floor overview"]["compared"], 12)
+        pages = [r for r in report["results"] if "ratio" not in r]
+        self.assertTrue(pages and all(r["status"] == 200 and r["p95_ms"] > 0 for r in pages))
+        self.assertGreater(report["rows"]["Attendance"], 0)
+        self.assertGreater(report["generation_peak_rss_mib"], 0)
