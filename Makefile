@@ -51,7 +51,7 @@ clean:
 	rm -rf .venv .tools
 
 # Benchmarks on data sized like design §4 (120,000 members, 3,321 cells) in var/bench/;
-# results in var/bench/results.json. BENCH_ARGS="--scale 0.1" for a quicker run.
+# results in var/bench/results-sqlite.json or results-postgres.json. BENCH_ARGS="--scale 0.1" for a quicker run.
 bench: .venv/.synced
 	.venv/bin/chibo bench $(BENCH_ARGS)
 

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from chibo.accounts.models import Grant, User
 from chibo.accounts.models import Role as AccessRole
@@ -659,48 +659,155 @@ def _build_users(province: Organization, cell: _Cell) -> Dataset:
     )
 
 
-def build_meetings(cell_ids: list[int], log: Callable[[str], None]) -> int:
-    """The last twelve months of meetings of every cell, held, without attendance rows: a
-    regular meeting each month on the 5th and a thematic one in each quarter's middle month,
-    so the alerts are those of a working country, not thousands of "no meeting" findings."""
-    from chibo.meetings.models import Kind, Meeting, Stage
+# Attendance (R-MTG-05): most members come; the rest are late, excused, on special duty or,
+# rarely, absent without reason, so the absence checks have real rows to read at scale.
+PRESENCE_SHARES = {
+    "present": 0.90,
+    "late": 0.03,
+    "excused": 0.04,
+    "special_duty": 0.02,
+    "unexcused": 0.01,
+}
+EXCUSES = ["Đi công tác", "Ốm", "Trực ban", "Việc gia đình"]
+# Cells per round of meetings and attendance: bounds memory whatever the scale.
+CELLS_PER_ROUND = 100
+# One cell in this many skips one month's regular meeting (R-MTG-01), so the missed-meeting
+# check has findings to compare with the bench's hand-written SQL.
+MISSED_EVERY = 40
+MISSED_OFFSET = 7
 
-    today = dt.date.today()
+
+def _meeting_days(today: dt.date) -> list[tuple[str, dt.date]]:
+    """(kind, day) of each cell's meetings over the twelve months before ``today``'s month."""
+    from chibo.meetings.models import Kind
+
     first = vndates.add_months(dt.date(today.year, today.month, 1), -12)
-    rows = []
+    days = []
     for months in range(12):
         month = vndates.add_months(first, months)
-        for cell_id in cell_ids:
-            for kind, day in [(Kind.REGULAR, 5)] + (
-                [(Kind.THEMATIC, 20)] if month.month % 3 == 2 else []
-            ):
-                held = month.replace(day=day)
-                rows.append(
-                    Meeting(
-                        cell_id=cell_id,
-                        kind=kind,
-                        stage=Stage.CLOSED,
-                        planned_date=held,
-                        date=held,
-                        start_time=dt.time(14),
-                        end_time=dt.time(16),
-                        topic="Chuyên đề" if kind == Kind.THEMATIC else "",
-                        superior_present=True,
-                    )
-                )
-    Meeting.objects.bulk_create(rows, batch_size=5000)
-    log(f"  {len(rows)} buổi sinh hoạt (12 tháng gần nhất)")
-    return len(rows)
+        days.append((Kind.REGULAR, month.replace(day=5)))
+        if month.month % 3 == 2:
+            days.append((Kind.THEMATIC, month.replace(day=20)))
+    return days
 
 
-def generate(sizes: Sizes, *, seed: int = SEED, log: Callable[[str], None] = print) -> Dataset:
+class _AttendanceWriter:
+    """Attendance rows written as they are made: COPY on PostgreSQL (psycopg's copy, the
+    fastest way in), batched ``executemany`` elsewhere; never more than a batch in memory."""
+
+    COLUMNS = ("meeting_id", "person_id", "status", "reason")
+
+    def __init__(self):
+        from chibo.meetings.models import Attendance
+
+        self.table = connection.ops.quote_name(Attendance._meta.db_table)
+        self.rows: list[tuple[int, int, str, str]] = []
+        self.count = 0
+
+    def add(self, meeting_id: int, person_id: int, status: str, reason: str) -> None:
+        self.rows.append((meeting_id, person_id, status, reason))
+        if len(self.rows) >= 20_000:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        columns = ", ".join(self.COLUMNS)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+                with raw.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.COLUMNS))
+                sql = f"INSERT INTO {self.table} ({columns}) VALUES ({marks})"
+                for at in range(0, len(self.rows), BATCH * 4):
+                    cursor.executemany(sql, self.rows[at : at + BATCH * 4])
+        self.count += len(self.rows)
+        self.rows.clear()
+
+
+def build_meetings(
+    cell_ids: list[int],
+    log: Callable[[str], None],
+    *,
+    seed: int = SEED,
+    today: dt.date | None = None,
+) -> tuple[int, int]:
+    """The last twelve months of meetings of every cell, held, each with the attendance of
+    every member of the cell on its day: a regular meeting each month on the 5th and a
+    thematic one in each quarter's middle month, so the alerts are those of a working
+    country, not thousands of "no meeting" findings. A hundred cells at a time, so memory
+    stays flat at any scale. Returns (meetings, attendance rows)."""
+    from chibo.meetings.models import Kind, Meeting, Stage
+
+    rng = random.Random(seed + 1)
+    statuses, weights = list(PRESENCE_SHARES), list(PRESENCE_SHARES.values())
+    days = _meeting_days(today or dt.date.today())
+    writer = _AttendanceWriter()
+    meetings = 0
+    for at in range(0, len(cell_ids), CELLS_PER_ROUND):
+        chunk = cell_ids[at : at + CELLS_PER_ROUND]
+        rows = [
+            Meeting(
+                cell_id=cell_id,
+                kind=kind,
+                stage=Stage.CLOSED,
+                planned_date=held,
+                date=held,
+                start_time=dt.time(14),
+                end_time=dt.time(16),
+                topic="Chuyên đề" if kind == Kind.THEMATIC else "",
+                superior_present=True,
+            )
+            for index, cell_id in enumerate(chunk, at)
+            for kind, held in days
+            if not (
+                index % MISSED_EVERY == MISSED_OFFSET % MISSED_EVERY
+                and kind == Kind.REGULAR
+                and held.month == index % 12 + 1
+            )
+        ]
+        Meeting.objects.bulk_create(rows, batch_size=BATCH)
+        meetings += len(rows)
+        # Who sits in each cell and since when (a member admitted after the reform joins
+        # the meetings held from the ceremony on).
+        members: dict[int, list[tuple[int, dt.date]]] = {}
+        for cell_id, person_id, since in (
+            Membership.objects.filter(cell_id__in=chunk)
+            .order_by("cell_id", "person_id")
+            .values_list("cell_id", "person_id", "valid_from")
+        ):
+            members.setdefault(cell_id, []).append((person_id, since))
+        for meeting in rows:
+            for person_id, since in members.get(meeting.cell_id, []):
+                if since > meeting.date:
+                    continue
+                status = rng.choices(statuses, weights)[0]
+                reason = rng.choice(EXCUSES) if status == "excused" else ""
+                writer.add(meeting.pk, person_id, status, reason)
+        if (at // CELLS_PER_ROUND) % 10 == 9 or at + CELLS_PER_ROUND >= len(cell_ids):
+            writer.flush()
+            log(f"  {meetings:>7} buổi sinh hoạt, {writer.count:>9} dòng điểm danh")
+    writer.flush()
+    return meetings, writer.count
+
+
+def generate(
+    sizes: Sizes,
+    *,
+    seed: int = SEED,
+    log: Callable[[str], None] = print,
+    today: dt.date | None = None,
+) -> Dataset:
     """Write the whole data set in one transaction into an empty database."""
     rng = random.Random(seed)
     with transaction.atomic():
         provinces, cells = _build_tree(sizes)
         log(f"  {len(provinces)} tỉnh, {len(cells)} xã, {len(cells)} chi bộ Công an")
         _build_people(cells, rng, log)
-        build_meetings([c.org_id for c in cells], log)
+        build_meetings([c.org_id for c in cells], log, seed=seed, today=today)
         first_cell = next(c for c in cells if c.province_index == 0)
         return _build_users(provinces[0], first_cell)
 
@@ -730,6 +837,12 @@ def is_foreign() -> bool:
     )
 
 
+def _counted():
+    from chibo.meetings.models import Attendance, Meeting
+
+    return [*COUNTED, Meeting, Attendance]
+
+
 COUNTED = [
     Organization,
     OrgVersion,
@@ -748,4 +861,4 @@ COUNTED = [
 
 
 def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
+    return {model.__name__: model.objects.count() for model in _counted()}

@@ -166,7 +166,7 @@ def count_markers(prefix: str) -> dict[str, Counter]:
 # --- server ----------------------------------------------------------------------------
 
 
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, workers: int, wait: float = 60) -> subprocess.Popen:
     # The production server as deployed (``chibo serve``: gunicorn, gthread workers, hashed
     # static files), with the access log off so the run's output stays readable.
     command = [
@@ -182,7 +182,7 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
         "/dev/null",
     ]
     server = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, start_new_session=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit("gunicorn dừng ngay khi khởi động.")
@@ -195,7 +195,7 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
             pass
         time.sleep(0.3)
     stop_server(server)
-    sys.exit("gunicorn không trả lời sau 60 giây.")
+    sys.exit(f"gunicorn không trả lời sau {wait:.0f} giây.")
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -7,12 +7,13 @@ facts that triggered it, and the page that fixes it.
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from chibo.briefings.models import Assignment, Recommendation, RecStatus
 from chibo.lib import vndates
@@ -94,9 +95,13 @@ class Context:
 
     def cite(self, rule_id: str) -> str:
         """The rule's source and the regulation in force on the date (QĐ 24 until 19/1/2025,
-        QĐ 232 from 20/1/2025, QĐ 294 from 1/7/2025: rule sets are data)."""
-        source = SOURCES.get(rule_id, rule_id).format(guide=self.rules.meeting_guide)
-        return f"{source}; {self.rules.regulation}"
+        QĐ 232 from 20/1/2025, QĐ 294 from 1/7/2025: rule sets are data). Worded once per
+        rule and run: a national run cites thousands of findings."""
+        cited = self.__dict__.setdefault("_cited", {})
+        if rule_id not in cited:
+            source = SOURCES.get(rule_id, rule_id).format(guide=self.rules.meeting_guide)
+            cited[rule_id] = f"{source}; {self.rules.regulation}"
+        return cited[rule_id]
 
     def finding(self, rule_id, severity, org_id, message, url, key, facts=(), person_id=None):
         return Finding(
@@ -113,18 +118,38 @@ class Context:
         )
 
 
+# A pk no row will ever have, reversed once per URL name and replaced by each finding's
+# pk: ``reverse`` costs a resolver walk per call, and a national run links thousands of
+# findings (issue 16: building links was most of the alerts' Python time).
+_SENTINEL = 987654321987
+
+
+@functools.cache
+def _url_pattern(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    before, _sep, after = reverse(name, urlconf, args=[_SENTINEL]).partition(str(_SENTINEL))
+    return before, after
+
+
+def url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])``, without the resolver's cost after the first call (per
+    script prefix and URLconf, which ``reverse`` also depends on)."""
+    before, after = _url_pattern(name, get_script_prefix(), get_urlconf())
+    return f"{before}{int(pk)}{after}"
+
+
 def _org_url(org_id: int, on: dt.date) -> str:
-    return reverse("orgs:detail", args=[org_id]) + f"?as_of={on.isoformat()}"
+    return url("orgs:detail", org_id) + f"?as_of={on.isoformat()}"
 
 
 def _person_url(person_id: int, on: dt.date) -> str:
-    return reverse("members:detail", args=[person_id]) + f"?as_of={on.isoformat()}"
+    return url("members:detail", person_id) + f"?as_of={on.isoformat()}"
 
 
 def check_cells(ctx: Context) -> list[Finding]:
     """R-ORG-01, R-ORG-04 (and a vacant Bí thư), R-POL-02, F-7: from the overview's rows."""
     found = []
     rules, on = ctx.rules, ctx.on
+    regulation_new = reverse("documents:regulation_new")
     for row in ctx.overview.cells:
         org = row.organization_id
         url = _org_url(org, on)
@@ -192,7 +217,7 @@ def check_cells(ctx: Context) -> list[Finding]:
                     Severity.MEDIUM,
                     org,
                     "Chưa có quy chế làm việc còn hiệu lực.",
-                    reverse("documents:regulation_new") + f"?cell={org}",
+                    regulation_new + f"?cell={org}",
                     f"{org}",
                 )
             )
@@ -573,7 +598,7 @@ def check_attendance(ctx: Context) -> list[Finding]:
                     Severity.LOW,
                     meeting.cell_id,
                     f"Buổi sinh hoạt ngày {format_date(meeting.date)} kéo dài {minutes} phút, dưới {needed} phút.",
-                    reverse("meetings:detail", args=[meeting.pk]),
+                    url("meetings:detail", meeting.pk),
                     f"{meeting.pk}",
                 )
             )
@@ -585,7 +610,7 @@ def check_attendance(ctx: Context) -> list[Finding]:
                     meeting.cell_id,
                     f"Buổi sinh hoạt ngày {format_date(meeting.date)} chưa ghi giờ bắt đầu, "
                     "kết thúc.",
-                    reverse("meetings:detail", args=[meeting.pk]),
+                    url("meetings:detail", meeting.pk),
                     f"{meeting.pk}:times",
                 )
             )
@@ -596,7 +621,7 @@ def check_attendance(ctx: Context) -> list[Finding]:
                     Severity.LOW,
                     meeting.cell_id,
                     f"Buổi sinh hoạt ngày {format_date(meeting.date)} chưa điểm danh.",
-                    reverse("meetings:attendance", args=[meeting.pk]),
+                    url("meetings:attendance", meeting.pk),
                     f"{meeting.pk}:roll",
                 )
             )
@@ -617,7 +642,7 @@ def check_attendance(ctx: Context) -> list[Finding]:
                     Severity.LOW,
                     meeting.cell_id,
                     f"Buổi sinh hoạt ngày {format_date(meeting.date)} không đạt tiêu chí dự họp.",
-                    reverse("meetings:detail", args=[meeting.pk]),
+                    url("meetings:detail", meeting.pk),
                     f"{meeting.pk}",
                     facts,
                 )
@@ -687,7 +712,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
                 org,
                 f"Kiến nghị quá hạn trả lời (hạn đến hết ngày {format_date(rec.due_on)}): "
                 f"{rec.text[:120]}",
-                reverse("briefings:answer", args=[rec.pk]),
+                url("briefings:answer", rec.pk),
                 f"rec:{rec.pk}",
             )
         )
@@ -699,7 +724,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
                 task.organization_id,
                 f"Nhiệm vụ quá hạn (hạn đến hết ngày {format_date(task.conclusion.due_on)}): "
                 f"{task.conclusion.text[:120]}",
-                reverse("briefings:progress", args=[task.pk]),
+                url("briefings:progress", task.pk),
                 f"task:{task.pk}",
             )
         )
