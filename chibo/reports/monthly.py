@@ -114,6 +114,7 @@ class MonthlyReport:
     cells: list[CellMonth]
     levels: Counter
     other_findings: int  # findings of the committee itself or of bodies that are not cells
+    scope_ids: frozenset[int] | None = None  # what the figures were computed over
 
     @property
     def totals(self) -> dict[str, int]:
@@ -237,6 +238,7 @@ def compute(
         cells=sorted(cells.values(), key=lambda c: vntext.sort_key(c.name)),
         levels=levels,
         other_findings=other,
+        scope_ids=scope_ids,
     )
 
 

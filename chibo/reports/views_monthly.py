@@ -13,7 +13,7 @@ from chibo import audit
 from chibo.accounts import access
 from chibo.lib import params, vntext, xlsx
 from chibo.orgs.models import Organization
-from chibo.reports import monthly, monthly_files
+from chibo.reports import charts, monthly, monthly_files
 from chibo.reports.views import scope_ids
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -55,6 +55,10 @@ def page(request: HttpRequest) -> HttpResponse:
         # A list, not the Counter: a template looks "items" up as a key first.
         "levels": sorted(report.levels.items(), key=lambda item: vntext.sort_key(item[0])),
         "choices": _choices(request.user, report.as_of),
+        # 12 months up to the report's month, over the same cells (issue 14, item 5).
+        "charts": charts.meeting_charts(
+            report.scope_ids, report.month, key="monthly", today=timezone.localdate()
+        ),
     }
     return render(request, "reports/monthly.html", context)
 
