@@ -149,9 +149,3 @@ def _state(slot: Slot, month: Month, today: dt.date) -> str:
     if month.next.first <= today:
         return "missed"
     return "planned" if regular else "none"
-
-
-def rate(meeting: Meeting) -> str:
-    if not getattr(meeting, "counted", 0):
-        return ""
-    return f"{meeting.attended * 100 / meeting.counted:.0f}%"
