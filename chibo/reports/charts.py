@@ -94,6 +94,11 @@ class Chart:
         return mark_safe(_draw(self))  # every text in it went through escape()
 
 
+def _short(chart: Chart, value: float) -> str:
+    """A bar's label: whole percents and counts (the table has the decimals)."""
+    return f"{number(value)}{chart.unit}"
+
+
 def _nice(value: float) -> float:
     """A round axis top at or above ``value`` (1, 2, 5 × 10ⁿ), at least 1."""
     if value <= 1:
@@ -150,6 +155,17 @@ def _draw(chart: Chart) -> str:
             )
             if chart.stacked:
                 base = y
+            else:  # the value over its bar: read at a glance, without hovering
+                out.append(
+                    f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                    f'font-size="11" fill="{INK}">{escape(_short(chart, value))}</text>'
+                )
+        if chart.stacked and base < TOP + plot_h:
+            total = sum(s.values[i] or 0 for s in chart.series)
+            out.append(
+                f'<text x="{x0 + bar / 2:.1f}" y="{base - 4:.1f}" text-anchor="middle" '
+                f'font-size="11" fill="{INK}">{escape(_short(chart, total))}</text>'
+            )
         out.append(
             f'<text x="{LEFT + band * (i + 0.5):.1f}" y="{TOP + plot_h + 16}" '
             f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
