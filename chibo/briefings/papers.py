@@ -12,7 +12,7 @@ from chibo.lib.vnnumbers import number as vn_number
 from chibo.meetings.models import Evaluation, Kind, Meeting, Side, Stage
 from chibo.orgs.models import Kind as OrgKind
 from chibo.orgs.models import NameBook, Organization, Relation
-from chibo.reports import stats, xlsx
+from chibo.reports import stats
 
 # R-POL-01 / R-POL-07: the Politburo's rule on party organisation in the police, by date.
 POLICE_RULE = [
@@ -249,35 +249,3 @@ def stamp_number(content: bytes, number) -> bytes:
 
 def render(conference, kind: str, number=None) -> bytes:
     return render_report(conference, number) if kind == "BC" else render_notice(conference, number)
-
-
-def annex(conference) -> bytes:
-    data = overview(conference)
-    headers = [
-        "STT",
-        "Chi bộ",
-        "Đảng viên",
-        "Chính thức",
-        "Dự bị",
-        "Bí thư",
-        "Phó Bí thư",
-        "Quy chế làm việc",
-        "Cảnh báo",
-    ]
-    rows = (
-        [
-            i,
-            r.version.name,
-            r.members,
-            r.official,
-            r.probationary,
-            ", ".join(r.secretaries),
-            ", ".join(r.deputies),
-            r.regulation,
-            " ".join(r.warnings),
-        ]
-        for i, r in enumerate(data.cells, start=1)
-    )
-    return xlsx.render(
-        title="Phụ lục: các chi bộ Công an", as_of=conference.date, headers=headers, rows=rows
-    )

@@ -130,16 +130,41 @@ class DemoPapersTests(TestCase):
         overdue = [r for r, *_rest in followup.context["recs"] if r.is_overdue()]
         self.assertEqual(len(overdue), 1)  # the one overdue recommendation of the demo
 
-    def test_annex_xlsx(self):
+    def test_annex_xlsx_is_attached_to_its_report_with_totals_and_warnings(self):
+        """Issue 14, item 4: headed "Kèm theo Báo cáo số …", totals, the warnings column
+        filled with the day's findings (the same as the overview's)."""
         import openpyxl
+
+        from chibo.lib.tests_xlsx import assert_laid_out
+        from chibo.rules import checks
 
         self.client.force_login(self.board)
         response = self.client.get(reverse("briefings:annex", args=[self.conference.pk]))
-        rows = list(
-            openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        paper = IssuedPaper.objects.get(kind="BC")
+        self.assertEqual(
+            rows[2][0],
+            f"Kèm theo Báo cáo số {paper.number.code} ngày "
+            f"{paper.issued_on.day}/{paper.issued_on.month}/{paper.issued_on.year} "
+            "của Huyện ủy Hiệp Đức",
         )
-        self.assertEqual(len(rows), 3 + 11)
-        self.assertEqual(sum(r[2] for r in rows[3:]), 55)
+        header, cells, totals = rows[3], rows[4:-1], rows[-1]
+        self.assertEqual(len(cells), 11)
+        assert_laid_out(self, sheet, header_row=4, columns=len(header), last_row=15)
+        self.assertEqual(sum(r[2] for r in cells), 55)
+        for index, name in enumerate(header):
+            if name in {"Đảng viên", "Chính thức", "Dự bị", "Cán bộ chính quy"}:
+                self.assertEqual(totals[index], sum(r[index] for r in cells), name)
+        self.assertEqual(totals[0], "Tổng cộng")
+        self.assertEqual(totals[2:5], (55, 52, 3))
+        warnings = {r[1]: r[header.index("Cảnh báo")] for r in cells}
+        found = checks.run(scope_ids=None, on=self.conference.date)
+        by_name = {f.organization for f in found}
+        self.assertTrue(by_name & set(warnings))  # the demo's 2023 cells have findings
+        for name, text in warnings.items():
+            expected = [f.message for f in found if f.organization == name]
+            self.assertEqual(text.split("\n") if text else [], [f"- {m}" for m in expected])
 
 
 class ConferenceTestCase(ChiboTestCase):

@@ -24,11 +24,11 @@ from chibo.briefings.models import (
     Recommendation,
     RecStatus,
 )
-from chibo.lib import params
+from chibo.lib import params, xlsx
 from chibo.lib.idlist import IdList
 from chibo.lib.pages import form_page, posted, uploaded
 from chibo.orgs.models import Kind, NameBook, OrgLink, OrgVersion
-from chibo.reports import xlsx
+from chibo.reports import annex as annex_sheet
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "Vai trò của bạn không được thực hiện thao tác này."
@@ -484,7 +484,7 @@ def annex(request, pk: int):
     if not host_readable(request.user, conference):
         raise Http404("Không tìm thấy.")
     audit.accessed(conference, note="Tải phụ lục số liệu các chi bộ (.xlsx)")
-    return xlsx.response(papers.annex(conference), f"phu-luc-{conference.date:%Y-%m-%d}.xlsx")
+    return xlsx.response(annex_sheet.render(conference), f"phu-luc-{conference.date:%Y-%m-%d}.xlsx")
 
 
 @require_GET

@@ -79,8 +79,10 @@ class Row:
 
 
 def build(
-    scope_ids: frozenset[int] | None, start: Month, end: Month
+    scope_ids: frozenset[int] | None, start: Month, end: Month, *, today: dt.date | None = None
 ) -> tuple[list[Month], list[Row]]:
+    """The rows of the board; a month counts as missed once ``today`` (default: the real
+    one) is past it."""
     period = months(start, end)
     first, after = period[0].first, period[-1].next.first
     versions = OrgVersion.objects.filter(
@@ -119,7 +121,7 @@ def build(
         day = meeting.day
         by_slot.setdefault((meeting.cell_id, Month(day.year, day.month)), []).append(meeting)
 
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     rows = []
     for org_id, org_versions in spans.items():
         slots = []
@@ -147,9 +149,3 @@ def _state(slot: Slot, month: Month, today: dt.date) -> str:
     if month.next.first <= today:
         return "missed"
     return "planned" if regular else "none"
-
-
-def rate(meeting: Meeting) -> str:
-    if not getattr(meeting, "counted", 0):
-        return ""
-    return f"{meeting.attended * 100 / meeting.counted:.0f}%"

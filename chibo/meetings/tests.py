@@ -12,7 +12,7 @@ from django.urls import reverse
 from docx import Document
 
 from chibo.meetings import operations as ops
-from chibo.meetings import quality
+from chibo.meetings import quality, views
 from chibo.meetings.models import (
     Attendance,
     Evaluation,
@@ -551,21 +551,51 @@ class PagesTests(MeetingTestCase):
             400,
         )
 
-    def test_board_export(self):
+    def test_board_export_has_numeric_columns_and_every_meeting_of_the_month(self):
+        """Issue 14, item 4: a month was one text cell ("Đã họp; Thường kỳ; 95%; …") showing
+        one meeting. Now one line per meeting, counts as numbers whose totals add up."""
         import openpyxl
 
-        self.meeting(day=D(2023, 4, 5))
+        from chibo.lib.tests_xlsx import assert_laid_out
+
+        self.meeting(day=D(2023, 4, 5), p6=(Presence.EXCUSED, "Ốm"))
+        self.meeting(day=D(2023, 4, 20), kind=Kind.THEMATIC)
         self.login(self.board)
         response = self.client.get(
             reverse("meetings:board_export"), {"start": "04/2023", "end": "05/2023"}
         )
-        rows = list(
-            openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
-        )
-        self.assertEqual(rows[2], ("Chi bộ", "04/2023", "05/2023"))
-        cell_a = next(r for r in rows if r[0] == "Chi bộ Công an xã A")
-        self.assertTrue(cell_a[1].startswith("Đã họp; Thường kỳ; 100%"))
-        self.assertEqual(cell_a[2], "Không họp")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        header = [c.value for c in sheet[3]]
+        self.assertEqual(header, [c.header for c in views.BOARD_COLUMNS])
+        rows = [
+            dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True)
+        ]
+        totals, lines = rows[-1], rows[:-1]
+        assert_laid_out(self, sheet, header_row=3, columns=len(header), last_row=3 + len(lines))
+        april = [r for r in lines if r["Chi bộ"] == "Chi bộ Công an xã A" and r["Tháng"].month == 4]
+        self.assertEqual([r["Loại"] for r in april], ["Thường kỳ", "Chuyên đề"])
+        regular = april[0]
+        self.assertEqual(regular["Đã họp"], 1)
+        self.assertEqual((regular["Có mặt"], regular["Phải dự"]), (6, 7))
+        self.assertAlmostEqual(regular["Tỷ lệ dự họp"], 6 / 7)
+        self.assertEqual(regular["Cấp trên dự"], 1)
+        self.assertEqual(regular["Ngày họp"].date(), D(2023, 4, 5))
+        may = [r for r in lines if r["Chi bộ"] == "Chi bộ Công an xã A" and r["Tháng"].month == 5]
+        self.assertEqual(len(may), 1)
+        self.assertEqual((may[0]["Tình trạng tháng"], may[0]["Tháng không họp"]), ("Không họp", 1))
+        # Cell B had no meeting in either month: two missed months, two lines.
+        self.assertEqual(sum(1 for r in lines if r["Chi bộ"] == "Chi bộ Công an xã B"), 2)
+        for column in views.BOARD_COLUMNS:
+            if column.total:
+                with self.subTest(column=column.header):
+                    self.assertEqual(
+                        totals[column.header], sum(r[column.header] or 0 for r in lines)
+                    )
+        self.assertEqual(totals["Tháng không họp"], 3)
+        self.assertEqual(totals["Đã họp"], 2)
+        cell = sheet.cell(row=4, column=header.index("Tỷ lệ dự họp") + 1)
+        self.assertEqual(cell.number_format, "0%")
+        self.assertEqual(sheet.cell(row=4, column=3).number_format, "mm/yyyy")
 
 
 class ApiTests(MeetingTestCase):

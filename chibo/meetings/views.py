@@ -13,16 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo import audit
 from chibo.accounts import access
 from chibo.accounts.access import Capability
-from chibo.lib import params
+from chibo.lib import params, xlsx
 from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
+from chibo.lib.xlsx import Column
 from chibo.meetings import board as board_lib
 from chibo.meetings import forms, minutes, operations, quality
 from chibo.meetings.models import Meeting, Side, Stage, SuperiorAssignment, rubric_for
 from chibo.members.models import Person, Position
 from chibo.members.roster import cells_in
 from chibo.orgs.models import Organization, Relation
-from chibo.reports import xlsx
 
 DENIED = "Vai trò của bạn không được thực hiện thao tác này."
 
@@ -116,32 +116,66 @@ def board(request):
     return render(request, "meetings/board.html", context)
 
 
+BOARD_COLUMNS = [
+    Column("STT", xlsx.INTEGER),
+    Column("Chi bộ"),
+    Column("Tháng", xlsx.MONTH),
+    Column("Tình trạng tháng"),
+    Column("Ngày dự kiến", xlsx.DATE),
+    Column("Ngày họp", xlsx.DATE),
+    Column("Loại"),
+    Column("Đã họp", xlsx.INTEGER, total=True),
+    Column("Tháng không họp", xlsx.INTEGER, total=True),
+    Column("Có mặt", xlsx.INTEGER, total=True),
+    Column("Phải dự", xlsx.INTEGER, total=True),
+    Column("Tỷ lệ dự họp", xlsx.PERCENT),
+    Column("Cấp trên dự", xlsx.INTEGER, total=True),
+    Column("Xếp loại"),
+]
+
+
+def board_lines(rows: list[board_lib.Row], period: list[board_lib.Month]):
+    """One line per meeting, every meeting of the month (R-MTG-01 make-ups and thematic ones
+    too), and one line for a month with none; counts as numbers so they add up (issue 14)."""
+    index = 0
+    for row in rows:
+        for month, slot in zip(period, row.slots, strict=True):
+            if not slot.exists:
+                continue
+            missed = 1 if slot.state == "missed" else 0
+            for meeting in slot.meetings or [None]:
+                index += 1
+                line = [index, row.name, month.first, slot.label or "Chưa có kế hoạch"]
+                if meeting is None:
+                    yield [*line, None, None, None, 0, missed, None, None, None, None, None]
+                else:
+                    held = meeting.stage != Stage.PLANNED
+                    counted = getattr(meeting, "counted", 0) if held else 0
+                    attended = getattr(meeting, "attended", 0) if held else 0
+                    yield [
+                        *line,
+                        meeting.planned_date,
+                        meeting.date,
+                        meeting.get_kind_display() + (" (bù)" if meeting.makeup else ""),
+                        1 if held else 0,
+                        missed,
+                        attended if held else None,
+                        counted if held else None,
+                        attended / counted if counted else None,
+                        (1 if meeting.superior_present else 0) if held else None,
+                        meeting.final_level or None,
+                    ]
+                missed = 0  # the month counts once, on its first line
+
+
 @require_GET
 def board_export(request):
     start, end, (period, rows) = _board(request)
-    headers = ["Chi bộ", *[m.label for m in period]]
-
-    def lines():
-        for row in rows:
-            cells = [row.name]
-            for slot in row.slots:
-                main = slot.main
-                parts = [slot.label]
-                if main is not None and slot.state in {"held", "late"}:
-                    parts += [
-                        main.get_kind_display(),
-                        board_lib.rate(main),
-                        "cấp trên dự" if main.superior_present else "",
-                        main.final_level or "",
-                    ]
-                cells.append("; ".join(p for p in parts if p))
-            yield cells
-
     content = xlsx.render(
         title="Sinh hoạt chi bộ theo tháng",
         as_of=end.next.first - dt.timedelta(days=1),
-        headers=headers,
-        rows=lines(),
+        columns=BOARD_COLUMNS,
+        rows=board_lines(rows, period),
     )
     return xlsx.response(
         content, f"sinh-hoat-{start.year}{start.month:02d}-{end.year}{end.month:02d}.xlsx"

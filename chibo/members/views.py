@@ -16,9 +16,10 @@ from chibo import audit
 from chibo.accounts import access
 from chibo.accounts import operations as account_operations
 from chibo.accounts.access import Capability
-from chibo.lib import params
+from chibo.lib import params, xlsx
 from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
+from chibo.lib.xlsx import Column
 from chibo.members import forms, operations
 from chibo.members.models import (
     MemberAccount,
@@ -30,7 +31,6 @@ from chibo.members.models import (
 from chibo.members.roster import cells_in, in_transit, labels, roster
 from chibo.members.timeline import timeline
 from chibo.orgs.models import Kind, NameBook, Organization, OrgVersion
-from chibo.reports import xlsx
 
 
 @require_GET
@@ -65,20 +65,20 @@ def member_list(request):
 def member_export(request):
     on = params.as_of(request.GET)
     _form, rows, cell_names = roster(request.user, on, request.GET)
-    headers = [
-        "STT",
-        "Họ",
-        "Tên đệm",
-        "Tên",
-        "Giới tính",
-        "Ngày sinh",
-        "Chi bộ",
-        "Trạng thái",
-        "Ngày vào Đảng",
-        "Ngày chính thức",
-        "Chức vụ đảng",
-        "Chức vụ Công an",
-        "Cấp bậc hàm",
+    columns = [
+        Column("STT", xlsx.INTEGER),
+        Column("Họ"),
+        Column("Tên đệm"),
+        Column("Tên"),
+        Column("Giới tính"),
+        Column("Ngày sinh", xlsx.DATE),
+        Column("Chi bộ"),
+        Column("Trạng thái"),
+        Column("Ngày vào Đảng", xlsx.DATE),
+        Column("Ngày chính thức", xlsx.DATE),
+        Column("Chức vụ đảng"),
+        Column("Chức vụ Công an"),
+        Column("Cấp bậc hàm"),
     ]
 
     def lines():
@@ -100,7 +100,7 @@ def member_export(request):
                 shown["rank"],
             ]
 
-    content = xlsx.render(title="Danh sách đảng viên", as_of=on, headers=headers, rows=lines())
+    content = xlsx.render(title="Danh sách đảng viên", as_of=on, columns=columns, rows=lines())
     audit.accessed(
         kind="members.export",
         note=f"Xuất danh sách đảng viên ngày {on:%d/%m/%Y} (.xlsx)",

@@ -9,7 +9,7 @@ from chibo.accounts import access
 from chibo.lib import params
 from chibo.lib.vnnumbers import number
 from chibo.orgs.models import Organization
-from chibo.reports import stats
+from chibo.reports import charts, stats
 from chibo.rules import checks
 
 LABELS = {
@@ -97,5 +97,6 @@ def overview(request):
         "elsewhere": sum(len(items) for org, items in by_org.items() if org not in cell_ids),
         "alerts": Counter(f.severity for f in found),
         "total": len(found),
+        "members_chart": charts.members_chart(ids, on),
     }
     return render(request, "reports/overview.html", context)

@@ -1,0 +1,166 @@
+"""Server-drawn SVG charts (issue 14, item 5): CSP-safe markup (no style attribute, no script),
+a table alternative named by aria-describedby, and figures equal to the board's and the
+overview's (R-MTG-12 attendance, F-6 superior, R-MTG-14 levels, members by status)."""
+
+import datetime as dt
+import re
+
+from django.test import SimpleTestCase
+from django.urls import reverse
+
+from chibo.meetings.board import Month
+from chibo.meetings.models import Evaluation, Kind, Rubric, Side
+from chibo.members import operations as ops
+from chibo.reports import charts, stats
+from chibo.reports.tests_monthly import hold
+from chibo.test import ChiboTestCase, add_member
+
+D = dt.date
+
+
+def assert_csp_safe(test, svg: str) -> None:
+    test.assertTrue(svg.startswith("<svg"))
+    test.assertNotRegex(svg, r"\sstyle\s*=")  # blocked by style-src without 'unsafe-inline'
+    test.assertNotIn("<style", svg)
+    test.assertNotIn("<script", svg)
+    test.assertNotRegex(svg, r"\son[a-z]+\s*=")  # no inline handlers
+    test.assertNotIn("href", svg)  # nothing loaded from elsewhere
+
+
+class DrawingTests(SimpleTestCase):
+    def chart(self, **kwargs):
+        return charts.Chart(
+            "c",
+            "Tỷ lệ <b>dự</b>",
+            ["01/23", "02/23", "03/23"],
+            [charts.Series("A & B", [50, None, 100], charts.BLUE)],
+            **kwargs,
+        )
+
+    def test_markup_is_csp_safe_escaped_and_labelled(self):
+        chart = self.chart(unit="%", y_max=100)
+        svg = str(chart.svg)
+        assert_csp_safe(self, svg)
+        self.assertIn('role="img"', svg)
+        self.assertIn('aria-labelledby="c-title"', svg)
+        self.assertIn('aria-describedby="c-table"', svg)
+        self.assertIn("Tỷ lệ &lt;b&gt;dự&lt;/b&gt;", svg)
+        self.assertIn("A &amp; B", svg)
+
+    def test_bar_heights_follow_the_values(self):
+        svg = str(self.chart(unit="%", y_max=100).svg)
+        heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"[^>]*><title>', svg)]
+        plot = charts.HEIGHT - charts.TOP - charts.BOTTOM
+        self.assertEqual(heights, [plot / 2, plot])  # 50 %, no bar for "—", 100 %
+        self.assertEqual(
+            self.chart(unit="%").rows, [["01/23", "50,0%"], ["02/23", "—"], ["03/23", "100,0%"]]
+        )
+
+    def test_axis_tops_are_round(self):
+        self.assertEqual(
+            [charts._nice(v) for v in (0, 1, 3, 7, 55, 101, 4999)], [1, 1, 5, 10, 100, 200, 5000]
+        )
+        stacked = charts.Chart(
+            "s",
+            "t",
+            ["x"],
+            [charts.Series("a", [30], "#000"), charts.Series("b", [40], "#111")],
+            stacked=True,
+        )
+        self.assertEqual(stacked.top, 100)
+
+
+class FiguresTests(ChiboTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.people_a = [add_member(cls.cell_a, f"Lê Văn A{i}") for i in range(4)]
+        cls.people_b = [add_member(cls.cell_b, f"Trần Văn B{i}") for i in range(2)]
+        meeting = hold(
+            cls.cell_a, D(2023, 5, 10), cls.people_a, superior=True, absent=cls.people_a[3:]
+        )
+        Evaluation.objects.create(
+            meeting=meeting,
+            side=Side.FINAL,
+            rubric=Rubric.objects.first(),
+            total=95,
+            level="Tốt",
+        )
+        hold(cls.cell_b, D(2023, 5, 12), cls.people_b)
+        hold(cls.cell_a, D(2023, 4, 7), cls.people_a, kind=Kind.THEMATIC)
+        ops.record_existing_member(
+            person=ops.add_person(
+                data=ops.PersonData(ho="Ngô", ten_dem="Văn", ten="Dự", gender="M"),
+                registered_by=cls.cell_b,
+                by=None,
+            ),
+            cell=cls.cell_b,
+            since=D(2023, 3, 1),
+            decision_date=D(2023, 2, 1),
+            ceremony_date=D(2023, 3, 1),
+            official=False,
+            by=None,
+        )
+
+    def test_meeting_charts_of_a_committee_and_of_a_cell(self):
+        committee = charts.meeting_charts(None, Month(2023, 5), key="k", today=D(2023, 11, 30))
+        attendance, superior, levels = committee
+        self.assertEqual([c.key for c in committee], ["k-attendance", "k-superior", "k-levels"])
+        self.assertEqual(len(attendance.labels), 12)
+        self.assertEqual(attendance.labels[-1], "05/23")
+        # May: 3/4 in A and 2/2 in B = 5/6; April: the thematic meeting, 4/4.
+        self.assertEqual(attendance.rows[-1], ["05/23", "83,3%", "5/6"])
+        self.assertEqual(attendance.rows[-2], ["04/23", "100,0%", "4/4"])
+        self.assertEqual(attendance.rows[0], ["06/22", "—", "0/0"])
+        self.assertEqual(superior.rows[-1], ["05/23", "50,0%", "1/2"])
+        self.assertEqual([s.name for s in levels.series], ["Tốt"])
+        self.assertEqual(levels.series[0].values[-1], 1)
+        cell = charts.meeting_charts(
+            frozenset({self.cell_b.pk}), Month(2023, 5), key="b", today=D(2023, 11, 30)
+        )
+        self.assertEqual(cell[0].rows[-1], ["05/23", "100,0%", "2/2"])
+        self.assertEqual(cell[2].series, [])  # no level confirmed for cell B
+        for chart in committee + cell:
+            assert_csp_safe(self, str(chart.svg))
+
+    def test_members_by_status_equal_the_overview_at_each_month_end(self):
+        on = D(2023, 5, 24)
+        chart = charts.members_chart(None, on)
+        self.assertEqual(chart.rows[-1][0], "24/05/2023")
+        self.assertEqual(chart.rows[-2][0], "30/04/2023")
+        for row, day in ((chart.rows[-1], on), (chart.rows[-3], D(2023, 3, 31))):
+            figures = stats.compute(scope_ids=None, on=day).figures
+            self.assertEqual(
+                row[1:],
+                [
+                    str(figures["official_members"]),
+                    str(figures["probationary_members"]),
+                    str(figures["members"]),
+                ],
+            )
+        self.assertEqual(chart.rows[-4][2], "0")  # February: the probationer not yet admitted
+        self.assertEqual(chart.rows[-3][2], "1")
+
+    def test_pages_show_the_charts_with_their_tables(self):
+        self.login(self.board)
+        overview = self.client.get(reverse("reports:overview"), {"as_of": "2023-05-24"})
+        html = overview.content.decode()
+        self.assertEqual(html.count("<svg"), 1)
+        self.assertIn('id="members-table"', html)
+        monthly = self.client.get(
+            reverse("reports:monthly"), {"org": self.district.pk, "month": "05/2023"}
+        )
+        html = monthly.content.decode()
+        self.assertEqual(html.count("<svg"), 3)
+        self.assertIn("<title>Báo cáo tháng 05/2023 · Huyện ủy H · chibo</title>", html)
+        for key in ("attendance", "superior", "levels"):
+            self.assertIn(f'aria-describedby="monthly-{key}-table"', html)
+            self.assertIn(f'id="monthly-{key}-table"', html)
+        assert_csp_safe(self, html[html.index("<svg") : html.index("</svg>") + 6])
+        # Per cell: the same page for one cell, reached from the committee's table.
+        self.assertIn(f"?org={self.cell_a.pk}&amp;month=05/2023", html)
+        self.login(self.secretary)
+        cell = self.client.get(
+            reverse("reports:monthly"), {"org": self.cell_a.pk, "month": "05/2023"}
+        )
+        self.assertEqual(cell.content.decode().count("<svg"), 3)
