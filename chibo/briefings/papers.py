@@ -83,8 +83,17 @@ def cell_figures(cell: Organization, start: dt.date, end: dt.date) -> dict:
 
 
 def _short(version) -> str:
-    """ "Huyện ủy" from "Huyện ủy Hiệp Đức", "Đảng ủy xã" from "Đảng ủy xã Hiệp Đức"."""
-    return version.name.removesuffix(version.place_name).strip() or version.name
+    """The committee without its place, as papers name it in running text: "Huyện ủy" from
+    "Huyện ủy Hiệp Đức" (Đảng bộ huyện Hiệp Đức), "Tỉnh ủy" from "Tỉnh ủy Quảng Nam" (Đảng
+    bộ tỉnh Quảng Nam), "Đảng ủy" from "Đảng ủy xã Hiệp Đức" (Đảng bộ xã Hiệp Đức): the
+    words the name shares at its end with the party organization's name are the place."""
+    name, party = version.name.split(), version.party_name.split()
+    shared = 0
+    while shared < min(len(name), len(party)) - 1 and (
+        name[-1 - shared].casefold() == party[-1 - shared].casefold()
+    ):
+        shared += 1
+    return " ".join(name[: len(name) - shared]) or version.name
 
 
 def _committee(host: Organization, on: dt.date) -> str:
@@ -133,12 +142,13 @@ def _signature(conference) -> partydoc.Signature:
 def _group(versions, prefix: str, noun: str) -> str:
     """ "Các đảng ủy xã, thị trấn" for the organizations it stands for: the unit words
     between ``prefix`` and the place ("xã", "thị trấn"), in order of first use."""
-    units: list[str] = []
+    units: Counter[str] = Counter()
     for version in versions:
         unit = version.name.removeprefix(prefix).removesuffix(version.place_name).strip()
-        if unit and unit not in units:
-            units.append(unit)
-    return f"Các {noun} {', '.join(units)}".strip()
+        if unit:
+            units[unit] += 1
+    # The most frequent unit first, "xã, thị trấn" as the article writes it.
+    return f"Các {noun} {', '.join(unit for unit, _n in units.most_common())}".strip()
 
 
 def proposed_recipients(host: Organization, on: dt.date) -> list[str]:

@@ -175,13 +175,13 @@ class PartyDocument:
         """Title, the issuing body as author, vi-VN, and the paper's date as created and
         modified: what a file manager and the official records system show of the file."""
         props = self.doc.core_properties
+        # Stored in UTC: midnight UTC is 7:00 in Vietnam, still the paper's day there.
         when = dt.datetime.combine(self.header.date, dt.time(0, 0))
         props.title = f"{self.doc_type.capitalize()} {self.subject}"
         props.subject = self.subject
         props.author = props.last_modified_by = self.header.body or self.header.issuer
         props.language = LANGUAGE
         props.created = props.modified = when
-        props.last_printed = when
         props.revision = 1
         props.comments = props.keywords = props.category = ""
         props.content_status = DRAFT if self.is_draft else ""
