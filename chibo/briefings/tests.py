@@ -5,6 +5,7 @@ import datetime as dt
 import io
 from unittest import mock
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
@@ -264,6 +265,54 @@ class DemoPapersTests(TestCase):
         later = Conference.objects.get(pk=self.conference.pk)
         later.date = D(2024, 5, 24)
         self.assertEqual(papers._signature(later).title_lines[1], "BÍ THƯ")
+
+    @pytest.mark.once
+    def test_r_doc_08_every_paper_on_paper(self):
+        """Every paper rendered to PDF by LibreOffice and read back with poppler: its page
+        count, no number on page 1, "2" at the top of page 2, the signature block whole on
+        one page with body text above it, no rule code (issue 14)."""
+        from chibo.briefings import papers
+        from chibo.lib.tests_partydoc import pdf_page_count, pdf_pages, to_pdf
+        from chibo.meetings import minutes
+        from chibo.meetings.models import Meeting
+
+        meeting = Meeting.objects.filter(date__month=5).order_by("date", "pk").first()
+        issued = {p.kind: bytes(p.content) for p in IssuedPaper.objects.all()}
+        docx = {
+            "bao-cao": issued["BC"],
+            "thong-bao": issued["TB"],
+            "du-thao-bao-cao": papers.render(self.conference, "BC"),
+            "bien-ban": minutes.render(meeting),
+        }
+        expected = {"bao-cao": 2, "thong-bao": 2, "du-thao-bao-cao": 2, "bien-ban": 2}
+        signers = {name: "Lê Thị Thu Hà" for name in docx} | {"bien-ban": meeting.chair.full_name}
+        pdfs = to_pdf(docx)
+        for name, path in pdfs.items():
+            with self.subTest(paper=name):
+                pages = pdf_pages(path)
+                self.assertEqual(pdf_page_count(path), expected[name])
+                self.assertEqual(len(pages), expected[name])
+                lines = [[ln.strip() for ln in page.splitlines() if ln.strip()] for page in pages]
+                self.assertFalse([ln for ln in lines[0] if ln.isdigit()], "page 1 has no number")
+                for number, page in enumerate(lines[1:], start=2):
+                    self.assertEqual(page[0], str(number))
+                document = Document(io.BytesIO(docx[name]))
+                last_body = [p.text for p in document.paragraphs if p.text.strip()][-1]
+                flat = [" ".join(page.split()) for page in pages]
+                # The signature is the name's last appearance (the chair is named above too).
+                page = next(page for page in reversed(flat) if signers[name] in page)
+                self.assertTrue(page.rstrip().endswith(signers[name]))
+                self.assertIn(" ".join(last_body.split()[-4:]), page)
+                block = document.tables[-1].rows[0].cells
+                for cell in block:
+                    for paragraph in cell.paragraphs:
+                        if paragraph.text.strip():
+                            self.assertIn(" ".join(paragraph.text.split()), page)
+                self.assertNotRegex(" ".join(flat), r"\b(R-[A-Z]+-\d+|F-\d+|BRIEF)\b")
+        first_pages = {name: pdf_pages(path)[0] for name, path in pdfs.items()}
+        self.assertIn("DỰ THẢO", first_pages["du-thao-bao-cao"])
+        self.assertNotIn("DỰ THẢO", first_pages["bao-cao"])
+        self.assertIn("Số 01-BC/HU", first_pages["bao-cao"])
 
     def test_issued_paper_is_kept_as_issued(self):
         paper = IssuedPaper.objects.get(kind="BC")
