@@ -1,7 +1,14 @@
 """The conference's papers (domain §9.2): the BÁO CÁO (template a), the THÔNG BÁO KẾT LUẬN
 (template b), and the per-cell .xlsx annex. Figures come from ``chibo.reports.stats`` as of
 the conference day, the same code as the overview; the texts from the recorded report,
-recommendations and conclusions."""
+recommendations and conclusions.
+
+The BÁO CÁO is a list of section builders (``REPORT_SECTIONS``; the parts of its results in
+``RESULT_PARTS``), each a function of ``ReportFacts``: a new paragraph is one more function
+in a list. The open findings it states come from the compliance checks, which sit above
+briefings; they are handed in through ``use_findings`` by ``RulesConfig.ready`` rather than
+imported here, so briefings and the checks do not import each other (conventions, layers).
+"""
 
 import datetime as dt
 import re
@@ -124,13 +131,15 @@ def _signature(conference) -> partydoc.Signature:
     behalf = "T/M CHI BỘ" if OrgKind(host.version_on(on).kind).is_cell else "T/M BAN THƯỜNG VỤ"
     title = conference.signer_title
     if conference.chair_id:
-        post = (
-            Position.objects.filter(valid_on(on), person_id=conference.chair_id, organization=host)
-            .filter(role__in=[Role.SECRETARY, Role.DEPUTY])
-            .order_by("role")  # "deputy" before "secretary": the highest post is taken below
+        roles = set(
+            Position.objects.filter(
+                valid_on(on),
+                person_id=conference.chair_id,
+                organization=host,
+                role__in=[Role.SECRETARY, Role.DEPUTY],
+            ).values_list("role", flat=True)
         )
-        roles = set(post.values_list("role", flat=True))
-        if Role.SECRETARY in roles:
+        if Role.SECRETARY in roles:  # the highest post the chair holds on the day
             title = Role.SECRETARY.label
         elif Role.DEPUTY in roles:
             title = Role.DEPUTY.label

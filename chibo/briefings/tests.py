@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from docx import Document
 
@@ -27,6 +27,31 @@ D = dt.date
 def paragraphs(content: bytes) -> tuple[Document, list[str]]:
     document = Document(io.BytesIO(content))
     return document, [p.text for p in document.paragraphs]
+
+
+class LayerTests(SimpleTestCase):
+    def test_papers_do_not_import_the_checks_that_import_briefings(self):
+        """Conventions, layers: the checks read briefings, so briefings receives their
+        findings (``use_findings``) instead of importing them; rules hands them in."""
+        import ast
+        import inspect
+
+        from chibo.briefings import models, operations, papers, views
+
+        for module in (papers, models, operations, views):
+            tree = ast.parse(inspect.getsource(module))
+            imported = {
+                node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            } | {
+                a.name
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Import)
+                for a in node.names
+            }
+            self.assertFalse({m for m in imported if m and m.startswith("chibo.rules")}, module)
+        from chibo.rules import checks
+
+        self.assertEqual(papers._findings_source, [checks.run])
 
 
 class DemoPapersTests(TestCase):
