@@ -27,7 +27,9 @@ class ConferenceForm(Form):
         label="Nơi nhận (mỗi dòng một nơi)",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        initial="- Ban Thường vụ Tỉnh ủy (b/c),\n- Các đảng ủy xã, thị trấn,\n- Đảng ủy Công an huyện,\n- Lưu Văn phòng Huyện ủy.",
+        # No fixed list: the bodies in force change with the date (the district level ends on
+        # 1/7/2025), so an empty field is filled on the paper from the structure of its day.
+        help_text="Để trống thì văn bản ghi nơi nhận theo cơ cấu tổ chức vào ngày họp.",
     )
 
     def __init__(self, *args, hosts=(), **kwargs):

@@ -39,10 +39,12 @@ def _time(value) -> str:
 
 def render(meeting: Meeting) -> bytes:
     superior, issuer, place = header_lines(meeting.cell, meeting.date)
-    number = f"Số {meeting.number.code}" if meeting.number else "Số    -BB/CB"
+    # Without its number the minutes are not yet closed: a draft, marked DỰ THẢO (R-DOC-03).
+    number = f"Số {meeting.number.code}" if meeting.number else None
     kind = Kind(meeting.kind).label.lower()
+    body = meeting.cell.version_on(meeting.date).name
     document = partydoc.PartyDocument(
-        header=partydoc.Header(superior, issuer, number, place, meeting.date),
+        header=partydoc.Header(superior, issuer, number, place, meeting.date, body=body),
         doc_type="BIÊN BẢN",
         subject=f"sinh hoạt chi bộ {kind} tháng {meeting.date.month} năm {meeting.date.year}",
     )
@@ -50,8 +52,8 @@ def render(meeting: Meeting) -> bytes:
     summary = quality.summarize(rows)
     counts = summary.counts
     add = document.paragraph
-    when = partydoc.vn_long_date(meeting.date)
-    add(f"Thời gian: bắt đầu lúc {_time(meeting.start_time)}, {when}.")
+    when = partydoc.prose_date(meeting.date)  # R-TXT-01 in body text
+    add(f"Thời gian: bắt đầu lúc {_time(meeting.start_time)}, ngày {when}.")
     if meeting.makeup:
         add(f"Sinh hoạt bù; lý do: {meeting.makeup_reason}.")
     add(f"Địa điểm: {meeting.place or '—'}{'' if meeting.in_person else ' (trực tuyến)'}.")
@@ -72,18 +74,20 @@ def render(meeting: Meeting) -> bytes:
         add(f"Cấp ủy cấp trên dự: đồng chí {meeting.superior_person.full_name}.")
     if meeting.guests:
         add(f"Khách mời: {meeting.guests}.")
+    # The agenda's parts take the papers' one numbering ("I-", "II-"), counted over the
+    # parts present; the other headings are unnumbered.
     sections = [
-        ("Chuyên đề", meeting.topic),
-        ("I. Công tác chính trị, tư tưởng", meeting.agenda_political),
-        ("II. Thực hiện nhiệm vụ chính trị", meeting.agenda_tasks),
-        ("III. Công tác xây dựng Đảng", meeting.agenda_party),
-        ("Ý kiến thảo luận", meeting.discussion),
-        ("Kết luận của đồng chí chủ trì", meeting.conclusions),
-        ("Nghị quyết", meeting.resolution),
+        ("Chuyên đề", meeting.topic, False),
+        ("Công tác chính trị, tư tưởng", meeting.agenda_political, True),
+        ("Thực hiện nhiệm vụ chính trị", meeting.agenda_tasks, True),
+        ("Công tác xây dựng Đảng", meeting.agenda_party, True),
+        ("Ý kiến thảo luận", meeting.discussion, False),
+        ("Kết luận của đồng chí chủ trì", meeting.conclusions, False),
+        ("Nghị quyết", meeting.resolution, False),
     ]
-    for title, text in sections:
+    for title, text, numbered in sections:
         if text:
-            document.heading(title)
+            (document.section if numbered else document.heading)(title)
             for line in text.splitlines():
                 if line.strip():
                     add(line.strip())
@@ -95,7 +99,7 @@ def render(meeting: Meeting) -> bytes:
             f"không tán thành {meeting.votes_no or 0}; "
             f"không biểu quyết {meeting.votes_abstain or 0}. "
             + (
-                "Nghị quyết được thông qua (R-MTG-09)."
+                "Nghị quyết được thông qua."
                 if passed
                 else "Nghị quyết chưa đủ quá nửa số đảng viên chính thức tán thành."
             )

@@ -490,6 +490,28 @@ class PagesTests(MeetingTestCase):
             ("Đảng bộ xã Bình Lâm", "Chi bộ Công an xã", "Bình Lâm"),
         )
 
+    def test_r_doc_03_minutes_are_a_draft_until_closed_and_print_no_rule_code(self):
+        """Before the minutes are closed they have no number: DỰ THẢO where it goes; the vote
+        line says the resolution passed without the rule's code; prose dates per R-TXT-01."""
+        from chibo.meetings import minutes
+
+        meeting = self.meeting()
+        draft = Document(io.BytesIO(minutes.render(meeting)))
+        header = [p.text for p in draft.tables[0].rows[0].cells[0].paragraphs]
+        self.assertEqual(header[3], "DỰ THẢO")
+        self.assertEqual(draft.core_properties.content_status, "DỰ THẢO")
+        self.assertEqual(draft.core_properties.author, "Chi bộ Công an xã A")
+        body = [p.text for p in draft.paragraphs]
+        self.assertIn("Thời gian: bắt đầu lúc 14 giờ 00 phút, ngày 5/5/2023.", body)
+        votes = next(t for t in body if t.startswith("Biểu quyết:"))
+        self.assertTrue(votes.endswith("Nghị quyết được thông qua."))
+        self.assertNotRegex("\n".join(body), r"\bR-[A-Z]+-\d+")
+        ops.close(meeting=meeting, by=None)
+        meeting.refresh_from_db()
+        closed = Document(io.BytesIO(minutes.render(meeting)))
+        self.assertEqual(closed.tables[0].rows[0].cells[0].paragraphs[3].text, "Số 01-BB/CB")
+        self.assertEqual(closed.core_properties.content_status, "")
+
     def test_closed_minutes_cannot_change(self):
         meeting = self.meeting()
         ops.close(meeting=meeting, by=None)
