@@ -12,6 +12,7 @@ from chibo.lib.vnnumbers import number as vn_number
 from chibo.meetings.models import Evaluation, Kind, Meeting, Side, Stage
 from chibo.orgs.models import Kind as OrgKind
 from chibo.orgs.models import NameBook, Organization, Relation
+from chibo.register.progress import report_paragraph as dissemination_report
 from chibo.reports import stats, xlsx
 
 # R-POL-01 / R-POL-07: the Politburo's rule on party organisation in the police, by date.
@@ -157,6 +158,10 @@ def render_report(conference, number=None) -> bytes:
         "buổi, theo dõi, hướng dẫn và phối hợp đánh giá chất lượng sinh hoạt"
         + (f"; xếp loại: {levels}." if levels else ".")
     )
+    # F-9: the study of higher documents in the period, from the register (issue 15).
+    cell_ids = [r.organization_id for r in data.cells]
+    if text := dissemination_report(cell_ids, conference.period_start, conference.period_end):
+        add(text)
     # What the cells reported, each text once with the cells that wrote it (no query per cell).
     reports = list(conference.reports.filter(stage="submitted"))
     book = NameBook(r.cell_id for r in reports)
