@@ -79,7 +79,7 @@ def list_documents(
     return [_document_out(d) for d in rows[offset : offset + limit]]
 
 
-@documents.get("/{document_id}", response=DocumentOut, summary="Một văn bản trong sổ")
+@documents.get("/{int:document_id}", response=DocumentOut, summary="Một văn bản trong sổ")
 def get_document(request: HttpRequest, document_id: apiforms.PathId, as_of: str = ""):
     return _document_out(
         listing.document(request.user, document_id, params.as_of({"as_of": as_of}))
