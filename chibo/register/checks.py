@@ -62,6 +62,8 @@ def check_security_resolution(ctx: "Context") -> "list[Finding]":
         .filter(child_id__in=ctx.cell_ids, relation=Relation.TERRITORIAL)
         .values_list("parent_id", flat=True)
     )
+    if ctx.scope_ids is not None:
+        committees &= ctx.scope_ids  # a cell's own board does not list its superior's gaps
     if not committees:
         return []
     covered = set(
