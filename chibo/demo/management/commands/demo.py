@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from chibo.accounts.models import User
-from chibo.demo import briefings, meetings, people, structure, terms, users
+from chibo.demo import briefings, meetings, people, register, structure, terms, users
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
                 people.build(tree)
                 terms.build(tree)
                 meetings.build()
+                register.build(tree)
                 briefings.build(tree)
                 users.build(tree)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa Hiệp Đức."))
