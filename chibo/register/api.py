@@ -71,8 +71,8 @@ def list_documents(
     searches number, issuer, subject and summary regardless of tones; ``sort``: ``-date``,
     ``date``, ``number``, ``type``, ``issuer``."""
     on = params.as_of({"as_of": as_of})
-    if not 1 <= limit <= 1000 or offset < 0:
-        raise params.InvalidParam("limit phải từ 1 đến 1000; offset không âm.")
+    if not 1 <= limit <= 1000 or not 0 <= offset <= 10_000_000:
+        raise params.InvalidParam("limit phải từ 1 đến 1000; offset từ 0 đến 10.000.000.")
     rows = listing.documents(
         request.user, on, q=q[:200], direction=kind, doc_type=doc_type, sort=sort
     )
@@ -153,7 +153,9 @@ def _dissemination_out(row: progress.Completion, name: str, on: dt.date) -> Diss
 @disseminations.get(
     "", response=list[DisseminationOut], summary="Học tập, quán triệt: tiến độ từng chi bộ"
 )
-def list_disseminations(request: HttpRequest, as_of: str = "", document: int | None = None):
+def list_disseminations(
+    request: HttpRequest, as_of: str = "", document: apiforms.PathId | None = None
+):
     """Per cell in scope: members to reach, reached and percent as of ``as_of``."""
     on = params.as_of({"as_of": as_of})
     return [
