@@ -63,15 +63,17 @@ def _members(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], set[i
             "person__party__ended_on",
         )
     )
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    for cell, day in pairs:
+        days[cell].add(day)
     found: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
     for cell, person, start, end, ceremony, ended in rows:
-        for key in pairs:
-            day = key[1]
-            if key[0] != cell or start > day or (end is not None and end <= day):
+        for day in days[cell]:  # usually one day per cell: the plans' common deadline
+            if start > day or (end is not None and end <= day):
                 continue
             if ceremony is None or ceremony > day or (ended is not None and ended <= day):
                 continue
-            found[key].add(person)
+            found[(cell, day)].add(person)
     return found
 
 

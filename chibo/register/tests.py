@@ -674,3 +674,38 @@ class ApiTests(RegisterData):
         self.assertEqual(
             session.post("/api/v1/advice", body, content_type="application/json").status_code, 403
         )
+
+
+class QueryCountTests(RegisterData):
+    def test_the_dissemination_list_costs_the_same_for_more_plans(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login(self.board)
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                response = self.client.get("/api/v1/disseminations?as_of=2023-03-20")
+            self.assertEqual(response.status_code, 200)
+            return len(captured)
+
+        before = queries()
+        other = ops.receive(
+            organization=self.district,
+            doc_type="CT",
+            number="05-CT/TW",
+            issuer_name="Ban Bí thư",
+            title="x",
+            issued_on=D(2023, 1, 2),
+            by=None,
+        )
+        for cell in (self.cell_a, self.cell_b):
+            ops.plan(
+                document=other,
+                cell=cell,
+                method="session",
+                session_on=D(2023, 3, 1),
+                due_on=D(2023, 3, 30),
+                by=None,
+            )
+        self.assertEqual(queries(), before)
