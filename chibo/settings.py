@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.documents",
     "chibo.meetings",
+    "chibo.register",
     "chibo.briefings",
     "chibo.rules",
     "chibo.reports",
@@ -309,4 +310,11 @@ CHIBO_TREE_EAGER_MAX = env_int("CHIBO_TREE_EAGER_MAX", 400)
 CHIBO_TRANSIT_COUNTS_IN = env_str("CHIBO_TRANSIT_COUNTS_IN", "sending")
 if CHIBO_TRANSIT_COUNTS_IN not in {"sending", "none"}:
     raise ImproperlyConfigured("CHIBO_TRANSIT_COUNTS_IN must be 'sending' or 'none'.")
+# F-8 [G]: the day of the year ("MM-DD") by which each commune committee should have issued its
+# resolution on security and order (an ninh, trật tự); from that day its absence is a finding.
+CHIBO_SECURITY_RESOLUTION_BY = env_str("CHIBO_SECURITY_RESOLUTION_BY", "03-31")
+try:
+    dt.date.fromisoformat(f"2024-{CHIBO_SECURITY_RESOLUTION_BY}")
+except ValueError as error:
+    raise ImproperlyConfigured("CHIBO_SECURITY_RESOLUTION_BY must be MM-DD.") from error
 FORM_RENDERER = "chibo.lib.forms.Renderer"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("documents/", include("chibo.documents.urls")),
     path("meetings/", include("chibo.meetings.urls")),
+    path("register/", include("chibo.register.urls")),
     path("briefings/", include("chibo.briefings.urls")),
     path("alerts/", include("chibo.rules.urls")),
     path("overview/", include("chibo.reports.urls")),

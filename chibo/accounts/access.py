@@ -137,6 +137,20 @@ def require_any(user, on: dt.date, capability: Capability) -> Scope:
     return user_scope
 
 
+def reading_ids(user, on: dt.date) -> frozenset[int] | None:
+    """Organizations whose documents register the user reads on ``on`` (issue 15): the scope,
+    and the superiors of the organizations the grants are on, because a cell studies the
+    documents its commune committee and the district issue or record. ``None``: everything.
+    Reading a superior's register shows its documents, nothing else of it."""
+    user_scope = scope(user, on)
+    if user_scope.everything:
+        return None
+    ids = set(user_scope.ids(Capability.VIEW) or ())
+    for root in {g.organization_id for g in active_grants(user)}:
+        ids |= Organization.objects.ancestor_ids(root, on)
+    return frozenset(ids)
+
+
 def can_create_root(user) -> bool:
     """Only a superuser adds an organization with no superior (a new province)."""
     return user.is_authenticated and user.is_superuser

@@ -27,6 +27,7 @@ from chibo.meetings.models import Evaluation, Kind, Meeting, Side, Stage
 from chibo.members.models import Position, Role
 from chibo.orgs.models import Kind as OrgKind
 from chibo.orgs.models import NameBook, Organization, Relation
+from chibo.register.progress import report_paragraph as dissemination_report
 from chibo.reports import stats
 
 # R-POL-01 / R-POL-07: the Politburo's rule on party organisation in the police, by date.
@@ -371,10 +372,18 @@ def part_other_tasks(facts: ReportFacts) -> Part | None:
     )
 
 
+def part_dissemination(facts: ReportFacts) -> Part | None:
+    """F-9: the study of higher documents in the period, from the register (issue 15)."""
+    conference = facts.conference
+    text = dissemination_report(facts.cell_ids, conference.period_start, conference.period_end)
+    return Part("Học tập, quán triệt nghị quyết của cấp trên", [text]) if text else None
+
+
 # The parts of "Kết quả hoạt động", in order. A new paragraph (the dissemination of higher
 # resolutions, for one) is a function ``part_x(facts) -> Part | None`` listed here.
 RESULT_PARTS: list[Callable[[ReportFacts], Part | None]] = [
     part_meetings,
+    part_dissemination,
     part_security,
     part_other_tasks,
 ]

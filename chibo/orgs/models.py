@@ -66,7 +66,7 @@ _PREDECESSORS_SQL = """UNION ALL
 
 _ANCESTORS_SQL = """
 WITH RECURSIVE up(id) AS (
-    SELECT %s
+    SELECT CAST(%s AS BIGINT)
     UNION
     SELECT l.parent_id FROM orgs_orglink l JOIN up u ON l.child_id = u.id
     WHERE l.relation = 'territorial' AND l.valid_from <= %s

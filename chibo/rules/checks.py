@@ -31,6 +31,7 @@ from chibo.meetings.models import (
 )
 from chibo.members.models import Membership, PartyRecord, Person, Transfer
 from chibo.orgs.models import Term, with_predecessors
+from chibo.register.checks import check_dissemination, check_security_resolution
 from chibo.reports import stats
 from chibo.rules.models import Dismissal, RuleSet, Severity, working_calendar
 
@@ -50,6 +51,8 @@ SOURCES = {
     "R-POL-02": "Công văn 273-CV/BTCTW; Quy định về tổ chức đảng trong CAND",
     "F-7": "Quy chế làm việc của chi bộ",
     "BRIEF": "Thông báo kết luận hội nghị trực báo",
+    "F-8": "Chi bộ Công an xã tham mưu đảng ủy xã ban hành nghị quyết về an ninh, trật tự",
+    "F-9": "Học tập, quán triệt nghị quyết, chỉ thị của cấp trên (Nghị quyết 12-NQ/TW)",
 }
 
 
@@ -741,6 +744,8 @@ CHECKS = [
     check_attendance,
     check_superior,
     check_briefings,
+    check_dissemination,
+    check_security_resolution,
 ]
 
 

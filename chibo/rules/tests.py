@@ -273,12 +273,15 @@ class BoardTests(CheckTestCase):
         self.login(self.committee)
         response = self.client.get(self.url, {"as_of": "2023-05-24"})
         orgs = {f.organization_id for _name, items in response.context["groups"] for f in items}
-        self.assertEqual(orgs, {self.cell_a.pk})
+        # Commune A too: no resolution on security and order for 2023 by 31/3 (F-8, issue 15).
+        self.assertEqual(orgs, {self.cell_a.pk, self.commune_a.pk})
         self.assertEqual(
             response.context["total"], sum(len(i) for _n, i in response.context["groups"])
         )
         api = self.client.get("/api/v1/findings", {"as_of": "2023-05-24"}).json()
-        self.assertEqual({f["organization"] for f in api["findings"]}, {self.cell_a.pk})
+        self.assertEqual(
+            {f["organization"] for f in api["findings"]}, {self.cell_a.pk, self.commune_a.pk}
+        )
         self.assertEqual(self.client.get("/api/v1/findings", {"as_of": "x"}).status_code, 400)
         self.assert_statuses("post", "/api/v1/findings", {self.board: 405})
 

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chibo.accounts.models import User
-from chibo.demo import briefings, meetings, people, structure, terms, users
+from chibo.demo import briefings, meetings, people, register, structure, terms, users
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
                 people.build(tree)
                 terms.build(tree)
                 meetings.build()
+                register.build(tree)
                 briefings.build(tree)
                 users.build(tree)
                 users.build_members(tree, timezone.localdate())
