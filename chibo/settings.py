@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "chibo.briefings",
     "chibo.rules",
     "chibo.reports",
+    "chibo.imports",
     "chibo.system",
     "chibo.api",
     "chibo.demo",

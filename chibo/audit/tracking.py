@@ -96,12 +96,28 @@ TRACKED: dict[str, Track] = {
     # Seen again every day: only its appearance and resolution are history.
     "rules.FindingRecord": Track(((ORG, "organization_id"),), frozenset({"last_seen"})),
     "rules.Dismissal": Track(((ORG, "organization_id"),)),
+    # Roster import (issue 13): the confirmation's state and summary (its rows) are history.
+    "imports.Batch": Track(((ORG, "organization_id"),), frozenset({"checked", "headers"})),
+    "imports.SavedMapping": Track(((ORG, "organization_id"),)),
+    "imports.PartyCard": Track(((PERSON, "person_id"),)),
 }
 
 # Models of the domain apps that are deliberately not recorded, with the reason.
-NOT_TRACKED: dict[str, str] = {}
+NOT_TRACKED: dict[str, str] = {
+    "imports.Row": "staging rows of a file being previewed; what a confirmation writes is "
+    "recorded, and the batch's summary lists its rows",
+}
 
-DOMAIN_APPS = ("accounts", "orgs", "members", "documents", "meetings", "briefings", "rules")
+DOMAIN_APPS = (
+    "accounts",
+    "orgs",
+    "members",
+    "documents",
+    "meetings",
+    "briefings",
+    "rules",
+    "imports",
+)
 
 
 def _type(model) -> str:
