@@ -18,6 +18,7 @@ urlpatterns = [
     path("alerts/", include("chibo.rules.urls")),
     path("overview/", include("chibo.reports.urls")),
     path("history/", include("chibo.audit.urls")),
+    path("imports/", include("chibo.imports.urls")),
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

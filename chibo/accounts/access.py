@@ -442,3 +442,10 @@ def get_import_org(user, pk: int, on: dt.date) -> Organization:
     if ids is not None and org.pk not in ids:
         raise PermissionDenied("Vai trò của bạn không được nhập dữ liệu vào tổ chức này.")
     return org
+
+
+def may_import_somewhere(user) -> bool:
+    """Whether to offer "Nhập dữ liệu" at all: from the grants already read for the request."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(g.role_enum.can_import for g in active_grants(user))

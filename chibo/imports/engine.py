@@ -143,19 +143,15 @@ def start(
 
 def _check_mapping(mapping: dict[str, int], headers: list[str]) -> None:
     if not ("full_name" in mapping or "ten" in mapping):
-        raise ValidationError(
-            {"mapping": "Hãy chọn cột “Họ và tên” (hoặc các cột Họ, Tên đệm, Tên)."}
-        )
+        raise ValidationError("Hãy chọn cột “Họ và tên” (hoặc các cột Họ, Tên đệm, Tên).")
     used = defaultdict(list)
     for name, index in mapping.items():
         if name not in columns.IMPORTED or not 0 <= index < max(len(headers), 1):
-            raise ValidationError({"mapping": "Cách ghép cột không hợp lệ."})
+            raise ValidationError("Cách ghép cột không hợp lệ.")
         used[index].append(columns.label(name))
     for labels in used.values():
         if len(labels) > 1:
-            raise ValidationError(
-                {"mapping": f"Một cột được ghép cho nhiều trường: {', '.join(labels)}."}
-            )
+            raise ValidationError(f"Một cột được ghép cho nhiều trường: {', '.join(labels)}.")
 
 
 def _detect_encodings(batch: Batch) -> None:
@@ -224,7 +220,7 @@ def cells_of(organization: Organization, on: dt.date) -> Cells:
                 by_key[vntext.search_key(name)] = version.organization
     default = None
     if organization.pk in cells:
-        default = organization
+        default = organization  # the same object: _values tells a cell target by identity
     elif len(cells) == 1:
         default = next(iter(cells.values())).organization
     names = {pk: v.name for pk, v in cells.items()}
@@ -303,8 +299,9 @@ def _values(row: Row, batch: Batch, cells: Cells) -> tuple[dict, list[dict]]:
     values["card_no"] = card
     cell_name = vntext.nfc(convert.text(raw("cell")))
     cell = cells.by_key.get(vntext.search_key(cell_name)) if cell_name else None
-    if cell_name and cell is None and cells.default is not None and len(cells.versions) == 1:
-        cell = cells.default  # a one-cell target: the column only repeats its name
+    if cell_name and cell is None and cells.default is batch.organization:
+        # Importing into one cell: the column repeats its name, perhaps shortened.
+        cell = cells.default
     if cell is None and not cell_name:
         cell = cells.default
     if cell is None:
@@ -567,7 +564,8 @@ def _compare(row: Row, person: Person, batch: Batch, cells: Cells, known: Known)
         messages += [_message(f, "error", t) for f, t in conflicts]
         return
     name = (values["ho"], values["ten_dem"], values["ten"])
-    if name != (person.ho, person.ten_dem, person.ten):
+    # Case alone is no change: a list typed in capitals keeps the record's spelling.
+    if vntext.join_name(*name).casefold() != person.full_name.casefold():
         changes["name"] = [person.full_name, vntext.join_name(*name)]
     if values["gender"] != person.gender:
         conflicts.append(("gender", "Giới tính khác hồ sơ đã có."))

@@ -58,12 +58,12 @@ class Command(BaseCommand):
                 # A dry run leaves nothing behind, not even the staging rows.
                 with transaction.atomic():
                     batch = self._preview(data, path.name, organization, on)
-                    if options["dry_run"]:
-                        transaction.set_rollback(True)
-                    else:
+                    if not options["dry_run"]:
                         engine.confirm(batch=batch, by=None)
                     rows = engine.for_person(batch)
                     counts = engine.counts(batch)
+                    if options["dry_run"]:
+                        transaction.set_rollback(True)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
             except engine.Stale as stale:
