@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Form, Router, Schema, Status
-from ninja.errors import HttpError
 
 from chibo.accounts import access
 from chibo.imports import engine
@@ -133,6 +132,6 @@ def confirm_import(request: HttpRequest, import_id: PathId):
             409, Conflict(detail=f"Không có gì được ghi: dòng {stale.row.number}: {stale.message}")
         )
     except ValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from None
+        return Status(409, Conflict(detail=" ".join(error.messages)))
     batch.refresh_from_db()
     return _out(batch)

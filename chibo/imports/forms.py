@@ -58,9 +58,11 @@ class MappingForm(Form):
                 empty_value=None,
                 initial=(mapping or {}).get(name),
             )
+            self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["save"] = forms.BooleanField(
             label="Lưu cách ghép cột này cho tổ chức", required=False
         )
+        self.fields["save"].widget.attrs["class"] = "form-check-input"
 
     def mapping(self) -> dict[str, int]:
         data = self.cleaned_data

@@ -7,6 +7,8 @@ leaves finds the batch where it stopped. The page polls with htmx and, without i
 link that does the same; the bar is a ``<progress>`` element (no inline style, CSP).
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,7 +23,9 @@ from chibo.imports import engine, report
 from chibo.imports.forms import MappingForm, UploadForm
 from chibo.imports.models import Batch, RowStatus
 from chibo.imports.samples.make_sample import PATH as SAMPLE
+from chibo.lib import vndates, vntext
 from chibo.lib.pages import form_page, posted, uploaded
+from chibo.members.models import Gender, PolicePosition, Rank
 from chibo.orgs.models import OrgVersion
 from chibo.reports import xlsx
 
@@ -72,6 +76,49 @@ def _batch(request, pk: int) -> Batch:
     return batch
 
 
+def _day(iso: str | None) -> str:
+    return vndates.format_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def shown(values: dict) -> dict:
+    """A row's values as the preview shows them: dates dd/mm/yyyy (R-TXT-01), labels for
+    codes, nothing for what is missing. The CCCD is not shown (personal data)."""
+    return {
+        "name": vntext.join_name(
+            values.get("ho", ""), values.get("ten_dem", ""), values.get("ten", "")
+        ),
+        "birth_date": _day(values.get("birth_date")),
+        "gender": Gender(values["gender"]).label if values.get("gender") else "",
+        "home_town": values.get("home_town", ""),
+        "decision_date": _day(values.get("decision_date")),
+        "official_date": _day(values.get("official_date")),
+        "rank": Rank(values["rank"]).label if values.get("rank") else "",
+        "position": PolicePosition(values["position"]).label if values.get("position") else "",
+    }
+
+
+CHANGE_LABELS = {
+    "name": "Họ và tên",
+    "birth_date": "Ngày sinh",
+    "cccd": "Số CCCD",
+    "home_town": "Quê quán",
+    "card_no": "Số thẻ đảng viên",
+    "party": "Hồ sơ đảng viên (ngày vào Đảng)",
+    "official": "Công nhận chính thức",
+    "rank": "Cấp bậc",
+    "position": "Chức vụ",
+}
+
+
+def changes(row) -> list[tuple[str, str, str]]:
+    found = []
+    for field, (old, new) in (row.changes or {}).items():
+        if field in ("birth_date", "party", "official"):
+            old, new = _day(old), _day(new)
+        found.append((CHANGE_LABELS.get(field, field), old or "(trống)", new or ""))
+    return found
+
+
 @require_GET
 def batch_page(request, pk: int):
     batch = _batch(request, pk)
@@ -87,7 +134,7 @@ def batch_page(request, pk: int):
         "statuses": [(s.value, s.label) for s in RowStatus if s != RowStatus.PENDING],
         "counts": engine.counts(batch),
         "page": page,
-        "headers": batch.headers,
+        "items": [(row, shown(row.values or {}), changes(row)) for row in page],
         "mapping_form": MappingForm(headers=batch.headers, mapping=batch.mapping),
     }
     return render(request, "imports/batch.html", context)
