@@ -2,7 +2,8 @@
 and VNI-Windows ("VNI-Times"), as spreadsheets of old party offices hold them.
 
 The code tables are viparse's (``viparse.fix(text, encoding=...)``, pure standard library),
-checked in ``tests_vnlegacy`` against the published tables. Its automatic detection is not
+checked in ``tests_vnlegacy`` against the published tables; its VNI table misses two letters,
+supplied here. Its automatic detection is not
 used: on one cell it is wrong or silent (a name like "B¶o Th¾ng" is taken for VISCII,
 "NguyÔn V¨n An" for no encoding at all). A spreadsheet gives more to judge by: a whole
 column. So the encoding is decided here per column by which conversion leaves only
@@ -17,6 +18,9 @@ from functools import cache
 import viparse
 
 ENCODINGS = ("tcvn3", "vni")
+# Letters of the published VNI-Windows table that viparse's corpus-built VNI table lacks
+# (ẳ, it says, was never seen; ỵ it has only as "yï", not the table's single byte 0xEE).
+_VNI_MISSING = {"aú": "ẳ", "AÚ": "Ẳ", "î": "ỵ", "Î": "Ỵ"}
 _TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
 _TCVN3_ONLY = frozenset("¸µ¶·¹¨©ª«¬\xad®§¡¢£¤¥¦")
 _VNI_PAIR = re.compile("[aeiouyAEIOUY][ùøûõïÙØÛÕÏ]|[ñÑ][aeiouAEIOU]")
@@ -57,6 +61,9 @@ def convert(text: str, encoding: str) -> str:
     upper-cased (R-TXT-06)."""
     if not text or _beyond_latin1(text):
         return unicodedata.normalize("NFC", text)
+    if encoding == "vni":
+        for legacy, letter in _VNI_MISSING.items():
+            text = text.replace(legacy, letter)
     result = unicodedata.normalize("NFC", viparse.fix(text, encoding=encoding))
     ascii_letters = [c for c in text if c.isascii() and c.isalpha()]
     if len(ascii_letters) >= 2 and all(c.isupper() for c in ascii_letters):
