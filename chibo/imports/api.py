@@ -13,7 +13,7 @@ from chibo.accounts import access
 from chibo.imports import engine
 from chibo.imports.forms import UploadForm
 from chibo.imports.models import Batch
-from chibo.lib import apiforms
+from chibo.lib import apiforms, contention
 from chibo.lib.apiforms import PathId
 from chibo.orgs.models import OrgVersion
 
@@ -52,10 +52,6 @@ class ImportOut(Schema):
     state: str
     summary: SummaryOut
     rows: list[RowOut]
-
-
-class Conflict(Schema):
-    detail: str
 
 
 ImportFormIn = apiforms.schema_of(UploadForm, "ImportFormIn", multipart=True)
@@ -118,7 +114,7 @@ def get_import(request: HttpRequest, import_id: PathId):
 
 @router.post(
     "/{import_id}/confirm",
-    response={200: ImportOut, 409: Conflict},
+    response=ImportOut,
     summary="Xác nhận: ghi các dòng mới và cập nhật trong một lần",
 )
 def confirm_import(request: HttpRequest, import_id: PathId):
@@ -128,10 +124,10 @@ def confirm_import(request: HttpRequest, import_id: PathId):
     try:
         engine.confirm(batch=batch, by=request.user)
     except engine.Stale as stale:
-        return Status(
-            409, Conflict(detail=f"Không có gì được ghi: dòng {stale.row.number}: {stale.message}")
-        )
+        raise contention.Conflict(
+            f"Không có gì được ghi: dòng {stale.row.number}: {stale.message}"
+        ) from None
     except ValidationError as error:
-        return Status(409, Conflict(detail=" ".join(error.messages)))
+        raise contention.Conflict(" ".join(error.messages)) from None
     batch.refresh_from_db()
     return _out(batch)

@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from chibo import audit
+from chibo.audit.models import Action, Entry
 from chibo.imports import columns, convert, reading, staging
 from chibo.imports.models import Batch, PartyCard, Row, RowStatus, SavedMapping
 from chibo.lib import cccd as cccd_lib
@@ -326,6 +327,23 @@ def _values(row: Row, batch: Batch, cells: Cells) -> tuple[dict, list[dict]]:
     return values, messages
 
 
+def _last_entry() -> int:
+    return Entry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _changed_since(mark: int | None) -> bool:
+    """Whether any record the classification reads may have changed after ``mark``: any
+    recorded write but reads (exports) and the imports' own bookkeeping."""
+    if mark is None:
+        return True
+    return (
+        Entry.objects.filter(pk__gt=mark)
+        .exclude(action=Action.ACCESS)
+        .exclude(object_type__in=["imports.batch", "imports.savedmapping"])
+        .exists()
+    )
+
+
 class Rules:
     """The rule sets and working calendar read once per check, not once per row: the same
     R-MEM-04 (12 months from the ceremony, the rule set's) and R-MEM-05 (30 working days on
@@ -415,7 +433,8 @@ def check(batch: Batch, *, limit: int | None = None) -> Batch:
             if batch.checked >= batch.total:
                 batch.state = Batch.State.READY
                 batch.summary = summary(batch)
-            batch.save(update_fields=["checked", "state", "summary"])
+                batch.checked_mark = _last_entry()
+            batch.save(update_fields=["checked", "state", "summary", "checked_mark"])
         if limit is not None:
             limit -= len(rows)
         if not rows or batch.state == Batch.State.READY or (limit is not None and limit <= 0):
@@ -851,9 +870,10 @@ def confirm(*, batch: Batch, by) -> Batch:
             locked = Batch.objects.select_for_update().get(pk=batch.pk)
             if locked.state == Batch.State.CONFIRMED:
                 raise ValidationError("Lượt nhập này đã được xác nhận trước đó.")
-            staging.reset(batch)
-            batch.state = Batch.State.CHECKING
-            check(batch)
+            if _changed_since(locked.checked_mark):
+                staging.reset(batch)
+                batch.state = Batch.State.CHECKING
+                check(batch)
             rows = list(
                 batch.rows.filter(status__in=[RowStatus.NEW, RowStatus.UPDATE]).order_by("number")
             )

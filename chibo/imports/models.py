@@ -35,6 +35,9 @@ class Batch(models.Model):
     total = models.PositiveIntegerField(default=0)
     checked = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict)
+    # The last audit entry when the check finished: a confirmation checks again only if the
+    # records changed since (every write of the domain is recorded, issue 10).
+    checked_mark = models.PositiveBigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

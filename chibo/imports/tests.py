@@ -121,6 +121,20 @@ class SampleWorkbookTests(ImportCase):
         self.assertEqual(counts(), written)
         self.assertEqual(Entry.objects.exclude(object_type="imports.batch").count(), audit_rows)
 
+    def test_a_record_written_after_the_preview_is_seen_by_the_confirmation(self):
+        batch = self.run_import(make_sample.build())
+        from chibo.members import operations as ops
+
+        data = ops.PersonData(
+            ho="Nguyễn", ten_dem="Văn", ten="Thành", gender="M",
+            birth_date=dt.date(1985, 4, 12), cccd="049085001234",
+        )  # fmt: skip
+        person = ops.add_person(data=data, registered_by=self.cell_a, by=self.secretary)
+        engine.confirm(batch=batch, by=self.committee)
+        self.assertEqual(Person.objects.count(), 8)  # matched, not a second person
+        self.assertEqual(batch.rows.get(number=8).status, "update")
+        self.assertEqual(PartyRecord.objects.get(person=person).decision_date, dt.date(2010, 3, 15))
+
     def test_the_member_export_reimports_as_all_unchanged(self):
         """Round trip (issue 13, item 6): the list exported from chibo matches itself."""
         engine.confirm(batch=self.run_import(make_sample.build()), by=self.committee)
