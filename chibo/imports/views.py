@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo import audit
 from chibo.accounts import access
 from chibo.imports import engine, report
 from chibo.imports.forms import MappingForm, UploadForm
@@ -208,6 +209,13 @@ def confirm(request, pk: int):
 def error_report(request, pk: int):
     batch = _batch(request, pk)
     content = report.render(batch)
+    # The report carries the file's rows as sent, CCCD numbers included: a download of
+    # personal data, recorded like the member list's export.
+    audit.accessed(
+        kind="imports.errors",
+        note=f"Tải báo cáo lỗi của lượt nhập #{batch.pk} (.xlsx)",
+        details={"batch": batch.pk},
+    )
     return xlsx.response(content, f"loi-nhap-du-lieu-{batch.pk}.xlsx")
 
 
