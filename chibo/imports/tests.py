@@ -5,8 +5,10 @@ import csv
 import datetime as dt
 import io
 import json
+import tempfile
 import unicodedata
 import zipfile
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -440,8 +442,6 @@ class CsvEncodingTests(ImportCase):
 
 class CommandTests(ImportCase):
     def setUp(self):
-        import tempfile
-        from pathlib import Path
 
         folder = Path(tempfile.mkdtemp(prefix="chibo-import-"))
         self.path = folder / "mau.xlsx"
@@ -493,3 +493,76 @@ class CommandTests(ImportCase):
         self.path.write_bytes(b"hello")
         with self.assertRaisesMessage(CommandError, "không phải bảng tính"):
             self.call()
+
+
+def ods(rows) -> bytes:
+    """A minimal OpenDocument spreadsheet of text cells (what LibreOffice Calc saves)."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p>'
+            "</table:table-cell>"
+            for v in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="DS">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+class OdsTests(ImportCase):
+    def test_an_ods_roster_with_a_tcvn3_column(self):
+        data = ods(
+            [
+                ["DANH SÁCH"],
+                [*HEADER, "Quê quán"],
+                [
+                    1,
+                    "Nguyễn Văn Thành",
+                    "12/04/1985",
+                    "Nam",
+                    "049085001234",
+                    "15/03/2010",
+                    "15/03/2011",
+                    "HiÖp §øc",
+                ],
+                [
+                    2,
+                    "Trần Thị Hòa",
+                    "20/08/1992",
+                    "Nữ",
+                    "049192002345",
+                    "05/03/2015",
+                    "",
+                    "Qu¶ng Nam",
+                ],
+            ]
+        )
+        batch = self.run_import(data, name="ds.ods")
+        self.assertEqual(engine.counts(batch)["new"], 2)
+        self.assertEqual(batch.rows.get(number=3).values["home_town"], "Hiệp Đức")
