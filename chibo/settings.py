@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "chibo.rules",
     "chibo.reports",
     "chibo.me",
+    "chibo.imports",
     "chibo.system",
     "chibo.api",
     "chibo.demo",
@@ -130,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chibo.me.context.navigation",
+                "chibo.imports.context.nav",
             ],
         },
     }

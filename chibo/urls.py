@@ -20,6 +20,7 @@ urlpatterns = [
     path("overview/", include("chibo.reports.urls")),
     path("history/", include("chibo.audit.urls")),
     path("me/", include("chibo.me.urls")),
+    path("imports/", include("chibo.imports.urls")),
     path("api/", include("chibo.api.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

@@ -489,3 +489,40 @@ def can_operate(user) -> bool:
     """Only a superuser sees how the installation runs (scheduled work, health): it is about
     the server, not about any organization, so no grant reaches it."""
     return user.is_authenticated and user.is_superuser
+
+
+# Roster import (issue 13): committee, board and admin grants, within their scope.
+
+
+def importable_ids(user, on: dt.date) -> frozenset[int] | None:
+    """Organizations the user may import a roster into on ``on``; ``None`` for a superuser."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    roots = frozenset(g.organization_id for g in active_grants(user) if g.role_enum.can_import)
+    if not roots:
+        return frozenset()
+    return Organization.objects.subtree_ids(roots, on, with_predecessors=True)
+
+
+def require_import(user, on: dt.date) -> None:
+    """403 unless some grant of the user may import (a secretary or viewer may not)."""
+    ids = importable_ids(user, on)
+    if ids is not None and not ids:
+        raise PermissionDenied("Vai trò của bạn không được nhập dữ liệu.")
+
+
+def get_import_org(user, pk: int, on: dt.date) -> Organization:
+    """The organization to import into: 404 outside the user's scope, 403 where the user sees
+    it but may not import (a viewer, a secretary)."""
+    org = get_org(user, pk, on)
+    ids = importable_ids(user, org.nearest_day(on))
+    if ids is not None and org.pk not in ids:
+        raise PermissionDenied("Vai trò của bạn không được nhập dữ liệu vào tổ chức này.")
+    return org
+
+
+def may_import_somewhere(user) -> bool:
+    """Whether to offer "Nhập dữ liệu" at all: from the grants already read for the request."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(g.role_enum.can_import for g in active_grants(user))

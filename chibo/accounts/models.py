@@ -48,6 +48,12 @@ class Role(models.TextChoices):
         return self == Role.ADMIN
 
     @property
+    def can_import(self) -> bool:
+        """Bring a roster in from a spreadsheet (issue 13): the supervising side, not a cell's
+        secretary nor a read-only viewer."""
+        return self in (Role.ADMIN, Role.BOARD, Role.COMMITTEE)
+
+    @property
     def can_manage_users(self) -> bool:
         """Create users and grant roles under the grant (issue 10): the admin and the board."""
         return self in (Role.ADMIN, Role.BOARD)

@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from chibo.accounts.models import User
+from chibo.bench import imports as import_bench
 from chibo.bench.data import Dataset
 
 
@@ -146,6 +147,7 @@ def run(
             result = measure(clients[case.who], case, repeat)
             results.append(result)
             log(f"  {case.name:<18} {case.who:<9} {_summary(result)}")
+    results += import_bench.run(dataset, log=log)  # issue 13: preview and confirm, 10,000 rows
     return results
 
 
