@@ -371,6 +371,12 @@ def member_cell_ids(user, on: dt.date) -> frozenset[int]:
     )
 
 
+def may_acknowledge_study(user, cell_id: int, on: dt.date) -> bool:
+    """The one write a member account makes (issue 15 item 4): "đã học" on a study plan of a
+    cell the member is in on ``on``. Anyone else records participation through the register."""
+    return cell_id in member_cell_ids(user, on)
+
+
 def member_only(user) -> bool:
     """A member account and nothing else: it lands on the member's page and the navigation
     shows only what it can open. Users with a grant are answered without a query."""

@@ -10,9 +10,12 @@ from ninja import Router, Schema
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
-from chibo.lib import params
+from chibo.lib import apiforms, params
+from chibo.me import views
 from chibo.me.card import card
 from chibo.orgs.models import NameBook
+from chibo.register import operations as register
+from chibo.register.api import ParticipationOut
 
 router = Router(tags=["me"])
 
@@ -107,4 +110,24 @@ def me(request: HttpRequest, as_of: str = ""):
         scope_everything=user.is_superuser,
         may_write=access.scope(user, today).can_anywhere(Capability.WRITE),
         member=member,
+    )
+
+
+@router.post(
+    "/studies/{dissemination_id}/acknowledge",
+    response={200: ParticipationOut},
+    summary="Đảng viên xác nhận đã học một tài liệu (hôm nay)",
+)
+def acknowledge(request: HttpRequest, dissemination_id: apiforms.PathId):
+    """The member's "đã học" (issue 15 item 4; F-9): the one write a member account makes.
+    404 for a plan of a cell the member is not in today, or for a user who is no member."""
+    person, plan, today = views.studied(request.user, dissemination_id)
+    mark = register.acknowledge(person, plan, today, request.user)
+    return ParticipationOut(
+        id=mark.pk,
+        dissemination=plan.pk,
+        person=mark.person_id,
+        presence=mark.presence,
+        on=mark.on,
+        reason=mark.reason,
     )

@@ -25,21 +25,16 @@ from chibo.members.models import (
     member_on,
 )
 from chibo.orgs.models import NameBook
+from chibo.register import progress
 
 UPCOMING = 5  # meetings shown ahead: a phone screen, not a calendar
 ATTENDANCE = 12  # the last year of monthly meetings
 
 
 def studies_for(person: Person, on: dt.date) -> list:
-    """Documents the member has to study (học tập, quán triệt) as of ``on``, each with its
-    "đã học" acknowledgement.
-
-    TODO(register): the register helper builds dissemination (issue 15 item 3); the
-    integrator replaces this body with its ``studies_for(person, on)`` and the page's
-    "Tài liệu cần học tập" card (``me/page.html``, block ``studies``) shows the list and the
-    acknowledgement form — the one write a member may make.
-    """
-    return []
+    """Documents the member has to study (học tập, quán triệt; F-9) as of ``on``, each with
+    its status and the "đã học" acknowledgement, from the register (issue 15 items 3–4)."""
+    return progress.studies_for(person, on)
 
 
 @dataclass
