@@ -64,7 +64,11 @@ class StudyTests(MemberTestCase):
         self.assertRedirects(response, reverse("me:page"), fetch_redirect_response=False)
         mark = Participation.objects.get(person=self.an)
         self.assertEqual((mark.presence, mark.on), ("self", timezone.localdate()))
-        self.assertTrue(Entry.objects.filter(actor_id=self.member.pk, object_type__icontains="participation").exists())
+        self.assertTrue(
+            Entry.objects.filter(
+                actor_id=self.member.pk, object_type__icontains="participation"
+            ).exists()
+        )
         # It counts towards the cell's completion, and the page no longer offers the button.
         study = progress.studies_for(self.an, timezone.localdate())[0]
         self.assertTrue(study.done)
@@ -75,7 +79,9 @@ class StudyTests(MemberTestCase):
     def test_a_plan_of_another_cell_is_404_and_nothing_is_written(self):
         self.login(self.member)
         self.assertEqual(self.client.post(self.url(self.cell_b)).status_code, 404)
-        self.assertEqual(self.client.post(reverse("me:acknowledge", args=[999999])).status_code, 404)
+        self.assertEqual(
+            self.client.post(reverse("me:acknowledge", args=[999999])).status_code, 404
+        )
         self.assertFalse(Participation.objects.exists())
 
     def test_only_a_member_acknowledges_others_get_404_and_get_is_405(self):
