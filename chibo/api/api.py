@@ -230,5 +230,6 @@ api.add_router("/tasks", "chibo.briefings.api.tasks")
 api.add_router("/findings", "chibo.rules.api.router")
 api.add_router("/audit", "chibo.audit.api.router")
 api.add_router("/calendar", "chibo.rules.api.calendar")
+api.add_router("/rules", "chibo.rules.api.rules")
 
 openapi.document(api)
