@@ -60,7 +60,9 @@ class CatalogueTests(unittest.TestCase):
         cls.cited = cited_in_code()
 
     def test_the_parser_sees_ids_ranges_and_not_utf_8(self):
-        self.assertEqual(cited_ids("R-ORG-04, F-6 (UTF-8) BRIEF:task"), {"R-ORG-04", "F-6", "BRIEF"})
+        self.assertEqual(
+            cited_ids("R-ORG-04, F-6 (UTF-8) BRIEF:task"), {"R-ORG-04", "F-6", "BRIEF"}
+        )
         self.assertEqual(cited_ids("article F-3..F-5"), {"F-3", "F-4", "F-5"})
         self.assertEqual(cited_ids("R-MEM-04..06"), {"R-MEM-04", "R-MEM-05", "R-MEM-06"})
         self.assertEqual(cited_ids("R-MTG-* and R-ORG-4"), set())
