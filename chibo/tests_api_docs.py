@@ -3,6 +3,7 @@ server with the demo loaded, with ``CHIBO`` and ``TOKEN`` set as the page says; 
 ``# → 200 "text"`` line must match the status line of a ``curl -si`` answer, in order, and
 the quoted text must be in the output. So the examples a reader copies keep working."""
 
+import io
 import os
 import re
 import shutil
@@ -46,7 +47,7 @@ class ApiDocsReplayTests(LiveServerTestCase):
     def setUp(self):
         super().setUp()
         _restore_shipped_data()  # the flush after a live-server test empties them
-        call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("demo", verbosity=0, stdout=io.StringIO())
         _, self.token = ApiToken.issue(user=User.objects.get(username="bantochuc"), name="docs")
 
     def test_every_example_of_docs_api_md(self):
