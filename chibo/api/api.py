@@ -236,5 +236,6 @@ api.add_router("/audit", "chibo.audit.api.router")
 api.add_router("/calendar", "chibo.rules.api.calendar")
 api.add_router("/me", "chibo.me.api.router")
 api.add_router("/imports", "chibo.imports.api.router")
+api.add_router("/rules", "chibo.rules.api.rules")
 
 openapi.document(api)

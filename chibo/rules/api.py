@@ -12,7 +12,7 @@ from chibo.accounts import access
 from chibo.lib import apiforms, params
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import checks, forms, operations
+from chibo.rules import basis, checks, forms, operations
 from chibo.rules.models import DayKind, year_days
 from chibo.rules.views import calendar_year
 
@@ -109,3 +109,105 @@ def working_calendar(request: HttpRequest, year: str = "") -> dict:
         "days_off": listed(DayKind.OFF),
         "make_up_days": listed(DayKind.MAKE_UP),
     }
+
+
+rules = Router(tags=["rules"])
+
+
+class CheckOut(Schema):
+    rule_id: str
+    checks: str
+    source: str
+
+
+class RubricOut(Schema):
+    name: str
+    source: str
+    province: int | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    attendance_above: int
+    min_minutes: int
+    min_minutes_combined: int
+    max_excused_in_a_row: int
+
+
+class ParameterOut(Schema):
+    name: str
+    label: str
+    value: str
+
+
+class BasisOut(Schema):
+    as_of: dt.date
+    name: str
+    stored: bool
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    regulation: str
+    sources: list[str]
+    parameters: list[ParameterOut]
+    checks: list[CheckOut]
+    rubrics: list[RubricOut]
+
+
+class ChangeOut(Schema):
+    label: str
+    before: str
+    after: str
+    changed: bool
+
+
+class RulesOut(Schema):
+    as_of: BasisOut
+    to: BasisOut | None
+    changes: list[ChangeOut]
+
+
+def _basis_out(found: basis.Basis) -> dict:
+    rules = found.rule_set
+    return {
+        "as_of": found.on,
+        "name": rules.name,
+        "stored": found.stored,
+        "valid_from": rules.valid_from if found.stored else None,
+        "valid_to": rules.valid_to if found.stored else None,
+        "regulation": rules.regulation,
+        "sources": found.sources,
+        "parameters": [{"name": n, "label": lbl, "value": v} for n, lbl, v in found.parameters],
+        "checks": [vars(c) for c in found.checks],
+        "rubrics": [
+            {
+                "name": r.name,
+                "source": r.source,
+                "province": r.province_id,
+                "valid_from": r.valid_from,
+                "valid_to": r.valid_to,
+                "attendance_above": r.attendance_above,
+                "min_minutes": r.min_minutes,
+                "min_minutes_combined": r.min_minutes_combined,
+                "max_excused_in_a_row": r.max_excused_in_a_row,
+            }
+            for r in found.rubrics
+        ],
+    }
+
+
+@rules.get(
+    "",
+    response=RulesOut,
+    summary="Căn cứ quy định có hiệu lực tại một ngày; với to=, so sánh với ngày thứ hai",
+)
+def rules_in_force(request: HttpRequest, as_of: str = "", to: str = ""):
+    """The rule set, its documents, what chibo checks under it and the meeting rubrics on
+    ``as_of`` (policy data, the same for every signed-in user). With ``to``, the same for the
+    second date and every line side by side (``changes``)."""
+    first = basis.in_force(params.as_of({"as_of": as_of}))
+    if not to.strip():
+        return {"as_of": _basis_out(first), "to": None, "changes": []}
+    second = basis.in_force(params.as_of({"to": to}, "to"))
+    changes = [
+        {"label": r.label, "before": r.before, "after": r.after, "changed": r.changed}
+        for r in basis.compare(first, second)
+    ]
+    return {"as_of": _basis_out(first), "to": _basis_out(second), "changes": changes}

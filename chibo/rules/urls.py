@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.alerts, name="alerts"),
     path("dismiss/", views.dismiss, name="dismiss"),
     path("calendar/", views.calendar, name="calendar"),
+    path("basis/", views.basis_page, name="basis"),
 ]

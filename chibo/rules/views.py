@@ -15,7 +15,7 @@ from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import checks, forms, operations
+from chibo.rules import basis, checks, forms, operations
 from chibo.rules.models import (
     CalendarYear,
     DayKind,
@@ -147,3 +147,24 @@ def calendar(request):
         "years": list(CalendarYear.objects.values_list("year", flat=True)),
     }
     return render(request, "rules/calendar.html", context)
+
+
+@require_GET
+def basis_page(request):
+    """Căn cứ quy định: the rule set, its documents and the rubrics in force on ``as_of``, and
+    what chibo checks under them; with ``from`` and ``to``, the two dates side by side. Policy
+    data, the same for every signed-in user."""
+    if request.GET.get("from") or request.GET.get("to"):
+        before = basis.in_force(params.as_of(request.GET, "from"))
+        after = basis.in_force(params.as_of(request.GET, "to"))
+        context = {
+            "nav": "alerts",
+            "before": before,
+            "after": after,
+            "rows": basis.compare(before, after),
+        }
+        return render(request, "rules/basis_compare.html", context)
+    on = params.as_of(request.GET)
+    return render(
+        request, "rules/basis.html", {"nav": "alerts", "on": on, "basis": basis.in_force(on)}
+    )
