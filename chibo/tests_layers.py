@@ -21,6 +21,7 @@ RANK = {
     "reorganize": 6,
     "documents": 6,
     "meetings": 7,
+    "register": 7.5,  # the documents register: links documents to meetings (issue 15)
     "briefings": 8,
     "reports": 9,
     "rules": 10,  # the compliance checks and the alerts board
@@ -28,7 +29,8 @@ RANK = {
     "system": 12,
     "bench": 13,
     "demo": 13,
-    "imports": 13,
+    "imports": 12.5,  # the roster import; `chibo bench` times it
+    "me": 13,  # the member's own page composes members, meetings, briefings, register
     "project": 14,  # chibo/urls.py, chibo/views.py, chibo/settings.py: compose everything
 }
 
@@ -49,6 +51,10 @@ KNOWN = {
     "export with reports.xlsx",
     ("reports", "rules"): "the overview shows each cell's findings next to its figures",
     ("reports", "bench"): "`chibo bench` is a command of reports that drives the bench tool",
+    ("register", "rules"): "register/checks.py holds the F-8/F-9 checks, written against the "
+    "engine's Finding and Context and listed in rules.checks.CHECKS (issue 16 moves the checks "
+    "into their own layer)",
+    ("reports", "system"): "`chibo bench --load` starts the production server (system.serve)",
     ("system", "project"): "`chibo serve` reads the settings' typed environment helpers",
 }
 

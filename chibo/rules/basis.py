@@ -36,6 +36,10 @@ CHECKED = {
     "buổi sinh hoạt liên tiếp.",
     "R-POL-02": "Chỉ đảng viên là công an chính quy của xã sinh hoạt ở chi bộ Công an xã.",
     "F-7": "Chi bộ có quy chế làm việc còn hiệu lực.",
+    "F-8": "Mỗi đảng ủy xã có nghị quyết về an ninh, trật tự của năm (do chi bộ Công an xã tham "
+    "mưu) trước hạn cấu hình CHIBO_SECURITY_RESOLUTION_BY.",
+    "F-9": "Chi bộ học tập, quán triệt văn bản của cấp trên cho mọi đảng viên đúng hạn kế hoạch "
+    "(có mặt, học bù hoặc tự học đã xác nhận).",
     "BRIEF": "Kiến nghị và nhiệm vụ theo thông báo kết luận hội nghị trực báo được trả lời, "
     "hoàn thành đúng hạn.",
 }
