@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from chibo.accounts.models import User
-from chibo.demo import briefings, meetings, people, structure, terms, users
+from chibo.demo import briefings, history, meetings, people, structure, terms, users
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
                 terms.build(tree)
                 meetings.build()
                 briefings.build(tree)
+                history.build()
                 users.build(tree)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa Hiệp Đức."))
         self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {users.PASSWORD}):")
