@@ -551,16 +551,27 @@ def followup(request):
             | {r.raised_by_id for r in recs}
         ).order_by("valid_from")
     }
+    # Reporting progress and answering open only for who may write on the organization.
+    writable = access.visible_ids(request.user, seen, today, Capability.WRITE)
     context = {
         "nav": "briefings",
         "today": today,
-        "tasks": [(t, names.get(t.organization_id, ""), t.is_overdue(today)) for t in tasks[:500]],
+        "tasks": [
+            (
+                t,
+                names.get(t.organization_id, ""),
+                t.is_overdue(today),
+                t.organization_id in writable,
+            )
+            for t in tasks[:500]
+        ],
         "recs": [
             (
                 r,
                 names.get(r.raised_by_id, ""),
                 names.get(r.addressed_to_id, ""),
                 r.is_overdue(today),
+                r.addressed_to_id in writable,
             )
             for r in recs[:500]
         ],
