@@ -116,6 +116,8 @@ def conference_hosts(user, on) -> list[OrgVersion]:
 def conference_new(request):
     on = params.as_of(request.GET)
     hosts = conference_hosts(request.user, on)
+    if not hosts:  # a cell's secretary writes, but has no committee to hold one for
+        raise PermissionDenied("Bạn không có cấp ủy nào để tổ chức hội nghị trực báo.")
     form = forms.ConferenceForm(posted(request), hosts=hosts, initial={"date": on})
 
     def action(data):
