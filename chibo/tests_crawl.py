@@ -55,10 +55,15 @@ NONE = re.compile(r"\bNone\b")
 
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 HREFS = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href'))"
-# WCAG 2.x A and AA rules (what the issue asks), not axe's best-practice extras.
-AXE_RUN = """() => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values:
-  ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then((r) => r.violations
-  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+# WCAG 2.x A and AA rules (what the issue asks), not axe's best-practice extras, at 1366 px;
+# at 390 px again those whose answer depends on the layout (the folded menu, the cards).
+WCAG = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+LAYOUT = {
+    "type": "rule",
+    "values": ["color-contrast", "target-size", "scrollable-region-focusable", "meta-viewport"],
+}
+AXE_RUN = """(only) => axe.run(document, {resultTypes: ['violations'], runOnly: only}).then((r) =>
+  r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')))"""
 
 
@@ -126,9 +131,9 @@ class MainPagesCrawlTests(BrowserTestCase):
             self.problems.append(f"{where}: chữ 'None' trên trang")
         started = time.monotonic()
         page.evaluate(self.axe_script)
-        for width in (WIDE, PHONE):
+        for width, rules in ((WIDE, WCAG), (PHONE, LAYOUT)):
             page.set_viewport_size({"width": width, "height": 900})
-            for violation in page.evaluate(AXE_RUN):
+            for violation in page.evaluate(AXE_RUN, rules):
                 self.problems.append(f"{where} @{width}px: {violation}")
         self.spent["axe"] += time.monotonic() - started
         overflow = page.evaluate(OVERFLOW)
@@ -155,7 +160,7 @@ class MainPagesCrawlTests(BrowserTestCase):
         return asked
 
     def test_every_main_page_as_each_role(self):
-        started = time.monotonic()
+        crawl_started = time.monotonic()
         counts = {}
         for role in ROLES:
             context = self.context_for(role)
@@ -178,7 +183,7 @@ class MainPagesCrawlTests(BrowserTestCase):
             counts[role] = (visited, self.check_links(context, role, shown, set(paths)))
             self.spent["links"] += time.monotonic() - started
             context.close()
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - crawl_started
         # Pages visited and links requested per role; where the time went.
         spent = ", ".join(f"{k} {v:.1f}s" for k, v in self.spent.items())
         print(f"crawl: {counts} in {elapsed:.1f}s ({spent})")
