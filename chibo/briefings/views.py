@@ -563,7 +563,6 @@ def followup(request):
                 t,
                 names.get(t.organization_id, ""),
                 t.is_overdue(today),
-                t.organization_id in writable,
             )
             for t in tasks[:500]
         ],
@@ -573,9 +572,9 @@ def followup(request):
                 names.get(r.raised_by_id, ""),
                 names.get(r.addressed_to_id, ""),
                 r.is_overdue(today),
-                r.addressed_to_id in writable,
             )
             for r in recs[:500]
         ],
+        "writable": writable,
     }
     return render(request, "briefings/followup.html", context)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from chibo import audit
 from chibo.briefings.models import (
     Assignment,
     CellReport,
@@ -25,7 +26,12 @@ def at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _save(model, rows: list, fields: list[str]) -> None:
-    model.objects.bulk_update(rows, fields, batch_size=500)
+    """Write the new stamps through the audit (one update per distinct value, recorded)."""
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, f) for f in fields), []).append(row.pk)
+    for values, pks in groups.items():
+        audit.updated(model.objects.filter(pk__in=pks), **dict(zip(fields, values, strict=True)))
 
 
 def build() -> None:
