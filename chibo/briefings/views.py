@@ -23,6 +23,7 @@ from chibo.briefings.models import (
     PaperKind,
     Recommendation,
     RecStatus,
+    ReportStage,
 )
 from chibo.lib import params, xlsx
 from chibo.lib.idlist import IdList
@@ -97,7 +98,9 @@ def conference_list(request):
     context = {
         "nav": "briefings",
         "page": page,
-        "can_create": scope.can_anywhere(Capability.WRITE),
+        # Only with a committee to hold it for: a cell's secretary writes, but hosts nothing.
+        "can_create": scope.can_anywhere(Capability.WRITE)
+        and bool(conference_hosts(request.user, today)),
     }
     return render(request, "briefings/list.html", context)
 
@@ -113,6 +116,8 @@ def conference_hosts(user, on) -> list[OrgVersion]:
 def conference_new(request):
     on = params.as_of(request.GET)
     hosts = conference_hosts(request.user, on)
+    if not hosts:  # a cell's secretary writes, but has no committee to hold one for
+        raise PermissionDenied("Bạn không có cấp ủy nào để tổ chức hội nghị trực báo.")
     form = forms.ConferenceForm(posted(request), hosts=hosts, initial={"date": on})
 
     def action(data):
@@ -170,21 +175,43 @@ def detail(request, pk: int):
     )
     issued = {p.kind: p for p in conference.papers.select_related("number")}
     today = timezone.localdate()
+    # Links to an action are shown only where the action would open (issue 14): answering is
+    # for the addressee, progress for the task's organization, both judged today as the
+    # action pages judge them; the whole conference's draft and annex for the host's readers.
+    answerable = access.visible_ids(
+        request.user, {r.addressed_to_id for r in recommendations}, today, Capability.WRITE
+    )
+    reportable = access.visible_ids(
+        request.user,
+        {a.organization_id for _, tasks in conclusions for a in tasks},
+        today,
+        Capability.WRITE,
+    )
     context = {
         "nav": "briefings",
         "conference": conference,
         "host_name": conference.host.version_on(day).name,
         "rows": rows,
         "submitted": sum(1 for row in rows if row[2] and row[2].stage == "submitted"),
-        "recommendations": [(r, book.name(r.addressed_to_id, day)) for r in recommendations],
+        "recommendations": [
+            (r, book.name(r.addressed_to_id, day), r.addressed_to_id in answerable)
+            for r in recommendations
+        ],
         "conclusions": [
-            (c, [(a, book.name(a.organization_id, day)) for a in tasks])
+            (
+                c,
+                [
+                    (a, book.name(a.organization_id, day), a.organization_id in reportable)
+                    for a in tasks
+                ],
+            )
             for c, tasks in conclusions
             if tasks or reads(conference.host_id)
         ],
         "papers": [(kind, label, issued.get(kind)) for kind, label in PaperKind.choices],
         "manage": scope.allows(conference.host_id, Capability.WRITE),
         "can_raise": any(row[3] for row in rows),
+        "can_draft": host_readable(request.user, conference),
         "today": today,
     }
     return render(request, "briefings/detail.html", context)
@@ -194,38 +221,33 @@ def detail(request, pk: int):
 def report(request, pk: int, cell_id: int):
     conference = _conference(request, pk)
     cell = conference.invited.filter(pk=cell_id).first()
-    if cell is None or not access.can(request.user, cell, conference.date):
+    if cell is None or not reads_items_of(request.user, conference)(cell.pk):
         raise Http404("Chi bộ không có trong hội nghị này.")
+    existing = conference.reports.filter(cell=cell).first()
+    submitted = existing is not None and existing.stage == ReportStage.SUBMITTED
+    name = cell.version_on(conference.date).name
+    if submitted and request.method == "GET":
+        # A sent report is read as it was sent, by whoever reads the cell's items (issue 14).
+        return render(
+            request,
+            "briefings/report.html",
+            {
+                "nav": "briefings",
+                "title": f"Báo cáo của {name}",
+                "conference": conference,
+                "report": existing,
+                "facts": _facts(existing.figures),
+            },
+        )
     if not access.can(request.user, cell, conference.date, Capability.WRITE):
         raise PermissionDenied(DENIED)
-    existing = conference.reports.filter(cell=cell).first()
     initial = (
         {k: getattr(existing, k) for k in ("security", "other_tasks", "difficulties")}
         if existing
         else {}
     )
     form = forms.ReportForm(posted(request), initial=initial)
-    figures = papers.cell_figures(cell, conference.period_start, conference.period_end)
-    facts = [
-        (
-            "Đảng viên (chính thức / dự bị)",
-            f"{figures['members']} ({figures['official']} / {figures['probationary']})",
-        ),
-        ("Bí thư / Phó Bí thư", f"{figures['secretary'] or '—'} / {figures['deputies'] or '—'}"),
-        (
-            "Sinh hoạt thường kỳ / chuyên đề trong kỳ",
-            f"{figures['meetings']['regular']} / {figures['meetings']['thematic']}",
-        ),
-        (
-            "Cấp ủy cấp trên dự",
-            f"{figures['meetings']['superior']}/{figures['meetings']['total']} buổi",
-        ),
-        (
-            "Xếp loại",
-            ", ".join(f"{k} {v}" for k, v in figures["meetings"]["levels"].items()) or "—",
-        ),
-        ("Quy chế làm việc", figures["regulation"] or "chưa có"),
-    ]
+    facts = _facts(papers.cell_figures(cell, conference.period_start, conference.period_end))
 
     def action(data):
         saved = operations.save_report(
@@ -241,7 +263,6 @@ def report(request, pk: int, cell_id: int):
             conference
         ), "Đã gửi báo cáo." if saved.stage == "submitted" else "Đã lưu báo cáo."
 
-    name = cell.version_on(conference.date).name
     return _page(
         request,
         form,
@@ -251,6 +272,25 @@ def report(request, pk: int, cell_id: int):
         facts=facts,
         intro=f"Số liệu tính từ dữ liệu đến ngày {conference.period_end:%d/%m/%Y}.",
     )
+
+
+def _facts(figures: dict) -> list[tuple[str, str]]:
+    """The figures of a cell's report as label–value rows."""
+    meetings = figures["meetings"]
+    return [
+        (
+            "Đảng viên (chính thức / dự bị)",
+            f"{figures['members']} ({figures['official']} / {figures['probationary']})",
+        ),
+        ("Bí thư / Phó Bí thư", f"{figures['secretary'] or '—'} / {figures['deputies'] or '—'}"),
+        (
+            "Sinh hoạt thường kỳ / chuyên đề trong kỳ",
+            f"{meetings['regular']} / {meetings['thematic']}",
+        ),
+        ("Cấp ủy cấp trên dự", f"{meetings['superior']}/{meetings['total']} buổi"),
+        ("Xếp loại", ", ".join(f"{k} {v}" for k, v in meetings["levels"].items()) or "—"),
+        ("Quy chế làm việc", figures["regulation"] or "chưa có"),
+    ]
 
 
 def writable_cells(user, conference: Conference) -> list[OrgVersion]:
@@ -513,10 +553,19 @@ def followup(request):
             | {r.raised_by_id for r in recs}
         ).order_by("valid_from")
     }
+    # Reporting progress and answering open only for who may write on the organization.
+    writable = access.visible_ids(request.user, seen, today, Capability.WRITE)
     context = {
         "nav": "briefings",
         "today": today,
-        "tasks": [(t, names.get(t.organization_id, ""), t.is_overdue(today)) for t in tasks[:500]],
+        "tasks": [
+            (
+                t,
+                names.get(t.organization_id, ""),
+                t.is_overdue(today),
+            )
+            for t in tasks[:500]
+        ],
         "recs": [
             (
                 r,
@@ -526,5 +575,6 @@ def followup(request):
             )
             for r in recs[:500]
         ],
+        "writable": writable,
     }
     return render(request, "briefings/followup.html", context)

@@ -161,10 +161,10 @@ def _hold(
     return meeting
 
 
-def build() -> int:
-    """Create the meetings; return how many."""
+def build(until: dt.date | None = None) -> int:
+    """Create the meetings up to ``until`` (default: this month); return how many."""
     assign_superiors()
-    today = timezone.localdate()
+    today = min(until, timezone.localdate()) if until else timezone.localdate()
     count = 0
     for year, month in _months(today):
         planned = _weekday(D(year, month, 5))

@@ -130,3 +130,31 @@ class NameSortKeyTests(SimpleTestCase):
         # And it is not the order of the full name, which puts Họ first.
         by_full_name = sorted(people, key=lambda p: sort_key(join_name(*p)))
         self.assertNotEqual(by_bytes, by_full_name)
+
+
+class ClipTests(SimpleTestCase):
+    """Issue 14: alert texts cut at a word, never mid-syllable ("ban hàn")."""
+
+    TEXT = "Đề nghị Đảng ủy xã ban hành quy chế phối hợp giữa Công an xã và Ban chỉ huy quân sự"
+
+    def test_short_text_is_unchanged(self):
+        self.assertEqual(vntext.clip("Ban hành quy chế", 40), "Ban hành quy chế")
+
+    def test_cut_falls_between_words(self):
+        # Character 30 is inside "hành": the cut moves back to the word before it.
+        self.assertEqual(self.TEXT[:30], "Đề nghị Đảng ủy xã ban hành qu")
+        clipped = vntext.clip(self.TEXT, 30)
+        self.assertEqual(clipped, "Đề nghị Đảng ủy xã ban hành…")
+        self.assertLessEqual(len(clipped), 30)
+        for limit in range(5, len(self.TEXT)):
+            with self.subTest(limit=limit):
+                clipped = vntext.clip(self.TEXT, limit)
+                self.assertLessEqual(len(clipped), limit)
+                words = clipped.removesuffix("…").split()
+                self.assertEqual(words, self.TEXT.split()[: len(words)])
+
+    def test_decomposed_input_is_composed_first(self):
+        self.assertEqual(vntext.clip(nfd("ban hành quy chế"), 12), "ban hành…")
+
+    def test_one_long_word_is_cut_rather_than_emptied(self):
+        self.assertEqual(vntext.clip("Nghịquyếtsốmườihai", 8), "Nghịquy…")

@@ -85,3 +85,15 @@ def name_sort_key(ho: str, ten_dem: str, ten: str) -> bytes:
     column, gives the order of the tuple of the three keys.
     """
     return sort_key(ten) + sort_key(ten_dem) + sort_key(ho)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when cut:
+    a syllable is never split ("ban hàn…" misreads as another word; issue 14)."""
+    text = " ".join(nfc(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-–") + "…"

@@ -134,7 +134,14 @@ def person_detail(request, pk: int):
         "events": events,
         "positions": person.positions.filter(valid_on(day)).select_related("organization"),
         "writable": writable,
-        "pending": person.transfers.filter(received_on__isnull=True, to_cell__isnull=False)
+        # Each pending transfer, and whether this user may record its receipt (issue 14:
+        # the link shows only where ``receive`` would open).
+        "pending": [
+            (move, may_receive(request.user, move))
+            for move in person.transfers.filter(
+                received_on__isnull=True, to_cell__isnull=False
+            ).select_related("to_cell")
+        ]
         if window.full
         else [],
         "exempt_now": person.exemptions.filter(valid_on(day)).exists(),
@@ -349,6 +356,19 @@ def _cells_everywhere(on: dt.date) -> list[OrgVersion]:
     return [v for v in OrgVersion.objects.on(on).sorted_by_name() if Kind(v.kind).is_cell]
 
 
+def _receiver(move: Transfer, today: dt.date):
+    try:  # a receiving cell merged away during the transit: its successor receives
+        return operations.continuing(move.to_cell, today)
+    except ValidationError:
+        return move.to_cell
+
+
+def may_receive(user, move: Transfer) -> bool:
+    """Whether ``receive`` would open for ``user`` on this transfer today."""
+    today = timezone.localdate()
+    return access.can(user, _receiver(move, today), today, Capability.WRITE)
+
+
 @require_http_methods(["GET", "POST"])
 def receive(request, pk: int):
     on = params.as_of(request.GET)
@@ -356,10 +376,7 @@ def receive(request, pk: int):
     today = timezone.localdate()
     if move.to_cell is None:
         raise Http404("Không tìm thấy.")
-    try:  # a receiving cell merged away during the transit: its successor receives
-        receiver = operations.continuing(move.to_cell, today)
-    except ValidationError:
-        receiver = move.to_cell
+    receiver = _receiver(move, today)
     if not access.can(request.user, receiver, today):
         raise Http404("Không tìm thấy.")
     if not access.can(request.user, receiver, today, Capability.WRITE):

@@ -147,24 +147,50 @@ def detail(request, pk: int):
         + [s.successor_id for s in successions]
     )
     scope = access.scope(request.user, org.nearest_day(on))
+    # A name links to its page only where that page would open for this user (issue 14): a
+    # cell's secretary reads the cell, not the committees above it.
+    readable = _readable(
+        request.user,
+        [(link.parent_id, link.valid_from) for link in uplinks]
+        + [(link.child_id, on) for link in downlinks]
+        + [(s.predecessor_id, s.event.on) for s in successions]
+        + [(s.successor_id, s.event.on) for s in successions],
+    )
     context = {
         "nav": "orgs",
         "on": on,
         "org": org,
         "version": version,
         "versions": versions,
-        "superiors": [(link, book.name(link.parent_id, link.valid_from)) for link in uplinks],
+        # An ended organization is titled by its last name (issue 14).
+        "title": version.name if version else (versions[-1].name if versions else str(org)),
+        "last_version": versions[-1] if versions else None,
+        "superiors": [
+            (
+                link,
+                book.name(link.parent_id, link.valid_from),
+                (link.parent_id, link.valid_from) in readable,
+            )
+            for link in uplinks
+        ],
         "children": sorted(
-            ((link, book.name(link.child_id, on)) for link in downlinks),
-            key=lambda pair: vntext.sort_key(pair[1]),
+            (
+                (link, book.name(link.child_id, on), (link.child_id, on) in readable)
+                for link in downlinks
+            ),
+            key=lambda row: vntext.sort_key(row[1]),
         ),
         "predecessors": [
-            (s, book.name(s.predecessor_id, s.event.on - dt.timedelta(days=1)))
+            (
+                s,
+                book.name(s.predecessor_id, s.event.on - dt.timedelta(days=1)),
+                (s.predecessor_id, s.event.on) in readable,
+            )
             for s in successions
             if s.successor_id == org.pk
         ],
         "successors": [
-            (s, book.name(s.successor_id, s.event.on))
+            (s, book.name(s.successor_id, s.event.on), (s.successor_id, s.event.on) in readable)
             for s in successions
             if s.predecessor_id == org.pk
         ],
@@ -176,6 +202,16 @@ def detail(request, pk: int):
         and scope.allows(org.pk, Capability.WRITE),
     }
     return render(request, "orgs/detail.html", context)
+
+
+def _readable(user, pairs: list[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:
+    """Which (organization, day) pairs the user may open, a few queries per distinct day."""
+    days: dict[dt.date, set[int]] = {}
+    for org_id, day in pairs:
+        days.setdefault(day, set()).add(org_id)
+    return {
+        (org_id, day) for day, ids in days.items() for org_id in access.visible_ids(user, ids, day)
+    }
 
 
 def _form_page(request, form, template: str, context: dict, action):

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from chibo.briefings.models import Assignment, Recommendation, RecStatus
-from chibo.lib import vndates
+from chibo.lib import vndates, vntext
 from chibo.lib.idlist import IdList
 from chibo.lib.vndates import format_date
 from chibo.meetings import quality
@@ -714,7 +714,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
                 Severity.MEDIUM,
                 org,
                 f"Kiến nghị quá hạn trả lời (hạn đến hết ngày {format_date(rec.due_on)}): "
-                f"{rec.text[:120]}",
+                f"{vntext.clip(rec.text, 120)}",
                 url("briefings:answer", rec.pk),
                 f"rec:{rec.pk}",
             )
@@ -726,7 +726,7 @@ def check_briefings(ctx: Context) -> list[Finding]:
                 Severity.MEDIUM,
                 task.organization_id,
                 f"Nhiệm vụ quá hạn (hạn đến hết ngày {format_date(task.conclusion.due_on)}): "
-                f"{task.conclusion.text[:120]}",
+                f"{vntext.clip(task.conclusion.text, 120)}",
                 url("briefings:progress", task.pk),
                 f"task:{task.pk}",
             )

@@ -3,13 +3,14 @@ from django import forms
 from chibo.lib.forms import Form, TextField
 from chibo.rules.checks import SOURCES
 from chibo.rules.models import Severity
+from chibo.rules.titles import title
 
 
 class FilterForm(Form):
     rule = forms.ChoiceField(
         label="Quy định",
         required=False,
-        choices=[("", "Tất cả"), *[(r, r) for r in sorted(SOURCES)]],
+        choices=[("", "Tất cả"), *[(r, title(r)) for r in sorted(SOURCES)]],
     )
     severity = forms.ChoiceField(
         label="Mức độ", required=False, choices=[("", "Tất cả"), *Severity.choices]

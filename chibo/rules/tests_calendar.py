@@ -394,6 +394,9 @@ class OneEngineTests(CheckTestCase):
         cell_a_row = next(items for row, items in rows if row.organization_id == self.cell_a.pk)
         self.assertIn("R-MEM-05", {f.rule_id for f in cell_a_row})
         self.assertEqual(response.context["warned"], sum(1 for _row, items in rows if items))
-        self.assertContains(response, "R-MEM-05: Võ Văn Dự")
+        # The regulation's name on the page, its code in the tooltip (issue 14).
+        self.assertContains(
+            response, '<span title="R-MEM-05">Công nhận đảng viên chính thức</span>: Võ Văn Dự'
+        )
         alerts = self.client.get(reverse("rules:alerts"), {"as_of": "2025-03-11"})
         self.assertEqual(alerts.context["total"], response.context["total"])

@@ -1,13 +1,16 @@
 """The alerts board (cảnh báo) per scope and date, and dismissing a finding with a reason."""
 
+import datetime as dt
 from collections import Counter, defaultdict
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
@@ -31,6 +34,36 @@ def _query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+# Findings whose link is an action page: it opens only for a user who may write on the
+# finding's organization today (as those pages judge), others are led to the organization.
+ACTIONS = {
+    "briefings:answer",
+    "briefings:progress",
+    "documents:regulation_new",
+    "meetings:attendance",
+}
+
+
+def _offers(user, findings: list[checks.Finding], on: dt.date) -> tuple[dict[str, str], set[str]]:
+    """For the findings shown: where each one's link may lead this user (by key), and the keys
+    the user may set aside (the supervising side only, as ``dismiss`` judges). Issue 14: a page
+    offers only what the user can do."""
+    today = timezone.localdate()
+    org_ids = {f.organization_id for f in findings}
+    writable = access.visible_ids(user, org_ids, today, access.Capability.WRITE)
+    supervised = access.supervised_ids(user, org_ids, on)
+    links = {}
+    for f in findings:
+        action = resolve(urlsplit(f.url).path).view_name in ACTIONS
+        if action and f.organization_id not in writable:
+            links[f.key] = (
+                reverse("orgs:detail", args=[f.organization_id]) + f"?as_of={on:%Y-%m-%d}"
+            )
+        else:
+            links[f.key] = f.url
+    return links, {f.key for f in findings if f.organization_id in supervised}
 
 
 def findings_for(user, on, org_id=None) -> list[checks.Finding]:
@@ -61,6 +94,10 @@ def alerts(request):
         request.GET.get("page")
     )
     keys = [f.key for _org, items in page for f in items]
+    shown_here = [f for _org, items in page for f in items]
+    links, dismissable = _offers(request.user, shown_here, on)
+    for f in shown_here:  # what the template offers for each finding, computed above
+        f.link, f.dismissable = links[f.key], f.key in dismissable
     since = dict(
         FindingRecord.objects.filter(key__in=keys, resolved_on__isnull=True).values_list(
             "key", "first_seen"

@@ -20,3 +20,23 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+/* Phones: each cell of a list carries its column's name, shown above the value when the
+   table is read as cards (chibo.css); without this script the cards simply have no labels. */
+function labelCells(root) {
+  root.querySelectorAll(".table-responsive > table").forEach((table) => {
+    const heads = Array.from(table.querySelectorAll(":scope > thead > tr:last-child > th"));
+    if (!heads.length) { return; }
+    table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach((row) => {
+      let column = 0;
+      Array.from(row.children).forEach((cell) => {
+        const head = heads[column];
+        const label = head ? head.textContent.trim() : "";
+        if (label && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", label); }
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelCells(event.target.ownerDocument || document));

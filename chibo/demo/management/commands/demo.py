@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chibo.accounts.models import User
-from chibo.demo import briefings, meetings, people, register, structure, terms, users
+from chibo.demo import briefings, history, meetings, people, register, structure, terms, users
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
                 meetings.build()
                 register.build(tree)
                 briefings.build(tree)
+                history.build()
                 users.build(tree)
                 users.build_members(tree, timezone.localdate())
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu minh họa Hiệp Đức."))
