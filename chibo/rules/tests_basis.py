@@ -114,3 +114,10 @@ class BasisTests(ChiboTestCase):
         self.login(self.board)
         page = self.client.get(PAGE, {"as_of": "2019-01-01"})
         self.assertContains(page, "chibo dùng giá trị mặc định")
+
+    def test_every_checked_rule_has_a_name_for_pages(self):
+        """Pages show a rule's name, the code only in a tooltip (issue 14): a check added
+        without a name would show its bare code."""
+        from chibo.rules import titles
+
+        self.assertLessEqual(set(SOURCES), set(titles.TITLES))

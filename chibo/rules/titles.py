@@ -17,6 +17,8 @@ TITLES = {
     "R-POL-02": "Đảng viên chi bộ Công an xã",
     "F-6": "Cấp ủy cấp trên dự sinh hoạt",
     "F-7": "Quy chế làm việc của chi bộ",
+    "F-8": "Nghị quyết về an ninh, trật tự của đảng ủy xã",
+    "F-9": "Học tập, quán triệt văn bản cấp trên",
     "BRIEF": "Thực hiện kết luận, kiến nghị trực báo",
 }
 
