@@ -132,6 +132,7 @@ def _nodes(scope, on: dt.date, versions: list[OrgVersion]) -> list[Node]:
     ids = [v.organization_id for v in versions]
     with_children = set(
         scope.filter(OrgLink.objects.on(on).filter(parent_id__in=ids), field="child_id")
+        .order_by()  # the model's ordering would make DISTINCT return every link
         .values_list("parent_id", flat=True)
         .distinct()
     )
