@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
@@ -38,7 +38,7 @@ def cells_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]
 CELL_CHOICES_MAX = 300
 
 
-def cells_query(scope, on: dt.date, capability=Capability.VIEW):
+def cells_query(scope, on: dt.date, capability=Capability.VIEW) -> QuerySet[OrgVersion]:
     """Versions of the cells of ``scope`` on ``on``, as a query (a subquery, not thousands
     of ids sent back; no condition at all for a user who sees everything: issue 16)."""
     versions = OrgVersion.objects.on(on).filter(kind__in=CELL_KINDS)
@@ -51,7 +51,9 @@ def cell_names(on: dt.date, ids) -> dict[int, str]:
     return dict(versions.values_list("organization_id", "name"))
 
 
-def roster(user, on: dt.date, query, *, choices: bool = False):
+def roster(
+    user, on: dt.date, query, *, choices: bool = False
+) -> tuple[MemberFilterForm, QuerySet[Membership]]:
     """The member list of ``user``'s scope on ``on``, filtered by ``query`` (page and API):
     the form and the rows as a query, to be counted and sliced in SQL. With ``choices``
     (the page), a scope of at most CELL_CHOICES_MAX cells offers them all in the form."""
