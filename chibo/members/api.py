@@ -18,7 +18,7 @@ from chibo.lib.params import InvalidParam
 from chibo.lib.validity import valid_on
 from chibo.members import forms, operations
 from chibo.members.models import Position, Transfer
-from chibo.members.roster import cells_in, labels, roster
+from chibo.members.roster import cell_names, cells_in, labels, roster
 from chibo.orgs.models import NameBook, OrgVersion
 
 members = Router(tags=["members"])
@@ -84,10 +84,12 @@ def list_members(
         }.items()
         if v
     }
-    form, rows, cell_names = roster(request.user, on, query)
+    # Counted and sliced in SQL; the names of the page's cells only (issue 16).
+    form, rows = roster(request.user, on, query)
     if query and not form.is_valid():
         raise apiforms.FormInvalid(apiforms.errors_of(form))
     page = list(rows[offset : offset + limit])
+    names = cell_names(on, {row.cell_id for row in page})
     items = []
     for row in page:
         shown = labels(row)
@@ -100,7 +102,7 @@ def list_members(
                 ten_dem=person.ten_dem,
                 ten=person.ten,
                 cell=row.cell_id,
-                cell_name=cell_names.get(row.cell_id, ""),
+                cell_name=names.get(row.cell_id, ""),
                 membership=row.kind,
                 official=row.is_official,
                 exempt=row.exempt,

@@ -446,11 +446,44 @@ class MemberFilterForm(Form):
         ],
     )
 
-    def __init__(self, *args, cells=(), **kwargs):
+    def __init__(self, *args, cells=(), in_scope=None, **kwargs):
+        """``cells`` are the choices of the cell field; with ``in_scope`` (a query of cell
+        versions) instead, a national scope's thousands of cells are neither loaded nor put
+        in the page (issue 16): the chosen cell is checked in SQL and is the only option."""
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [("", "Tất cả")] + [
-            (v.organization_id, v.name) for v in cells
-        ]
+        self.in_scope = in_scope
+        self.cells = None  # every cell in scope, when the caller loaded them (a small scope)
+        self.cell_from_tree = in_scope is not None
+        if in_scope is None:
+            self.fields["cell"].choices = [("", "Tất cả")] + [
+                (v.organization_id, v.name) for v in cells
+            ]
+            return
+        field = forms.TypedChoiceField(
+            label="Chi bộ",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            help_text="Chọn chi bộ trong cây tổ chức (liên kết “Đảng viên” của chi bộ).",
+        )
+        field.valid_value = self._cell_in_scope
+        field.choices = [("", "Tất cả")]
+        self.fields["cell"] = field
+        chosen = self._cell_in_scope(self.data.get("cell", "")) if self.is_bound else None
+        if chosen is not None:
+            field.choices = [("", "Tất cả"), (chosen.organization_id, chosen.name)]
+
+    def _cell_in_scope(self, value):
+        """The cell version in scope whose organization is ``value``, or None (one query,
+        remembered: the field's validation and its one option ask the same)."""
+        cache = self.__dict__.setdefault("_cells_found", {})
+        key = str(value).strip()
+        if key not in cache:
+            found = None
+            if key.isdigit() and len(key) < 12:
+                found = self.in_scope.filter(organization_id=int(key)).first()
+            cache[key] = found
+        return cache[key]
 
 
 class MemberAccountForm(Form):

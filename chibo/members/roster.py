@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
+from chibo.lib import vntext
 from chibo.lib.validity import valid_on
 from chibo.members.forms import MemberFilterForm
 from chibo.members.models import (
@@ -19,7 +20,7 @@ from chibo.members.models import (
     Transfer,
     name_matches,
 )
-from chibo.orgs.models import Kind, OrgVersion, with_predecessors
+from chibo.orgs.models import Kind, OrgSuccession, OrgVersion, with_predecessors
 
 CELL_KINDS = [kind.value for kind in Kind if kind.is_cell]
 
@@ -32,19 +33,42 @@ def cells_in(scope, on: dt.date, capability=Capability.VIEW) -> list[OrgVersion]
     return versions.filter(kind__in=CELL_KINDS).sorted_by_name()
 
 
-def roster(user, on: dt.date, query):
-    """The member list of ``user``'s scope on ``on``, filtered by ``query`` (page and API)."""
+# Up to this many cells, the list's cell filter offers them all; above, the page would carry
+# the whole country (3,321 options, most of its weight): the cell is chosen in the tree.
+CELL_CHOICES_MAX = 300
+
+
+def cells_query(scope, on: dt.date, capability=Capability.VIEW) -> QuerySet[OrgVersion]:
+    """Versions of the cells of ``scope`` on ``on``, as a query (a subquery, not thousands
+    of ids sent back; no condition at all for a user who sees everything: issue 16)."""
+    versions = OrgVersion.objects.on(on).filter(kind__in=CELL_KINDS)
+    return scope.filter(versions, capability, "organization_id")
+
+
+def cell_names(on: dt.date, ids) -> dict[int, str]:
+    """The names on ``on`` of the cells ``ids`` (ids or a subquery of ids), in one query."""
+    versions = OrgVersion.objects.on(on).filter(organization_id__in=ids)
+    return dict(versions.values_list("organization_id", "name"))
+
+
+def roster(
+    user, on: dt.date, query, *, choices: bool = False
+) -> tuple[MemberFilterForm, QuerySet[Membership]]:
+    """The member list of ``user``'s scope on ``on``, filtered by ``query`` (page and API):
+    the form and the rows as a query, to be counted and sliced in SQL. With ``choices``
+    (the page), a scope of at most CELL_CHOICES_MAX cells offers them all in the form."""
     scope = access.scope(user, on)
-    cells = cells_in(scope, on)
-    form = MemberFilterForm(query or None, cells=cells)
-    # The cells as a subquery, not thousands of ids sent back (none for a user who sees
-    # everything): the same rows as ``cells``, found by the database (issue 16).
-    in_scope = scope.filter(
-        OrgVersion.objects.on(on).filter(kind__in=CELL_KINDS),
-        Capability.VIEW,
-        "organization_id",
-    ).values("organization_id")
-    rows = Membership.objects.roster(on).filter(cell_id__in=in_scope)
+    in_scope = cells_query(scope, on)
+    # One more than the cap tells a small scope from a big one in the same query.
+    cells = list(in_scope[: CELL_CHOICES_MAX + 1]) if choices else []
+    if choices and len(cells) <= CELL_CHOICES_MAX:
+        form = MemberFilterForm(
+            query or None, cells=sorted(cells, key=lambda v: vntext.sort_key(v.name))
+        )
+        form.cells = cells
+    else:
+        form = MemberFilterForm(query or None, in_scope=in_scope)
+    rows = Membership.objects.roster(on).filter(cell_id__in=in_scope.values("organization_id"))
     form.is_valid()  # the fields that are valid still filter; the page says which are not
     data = {name: None for name in form.fields} | getattr(form, "cleaned_data", {})
     if data["q"]:
@@ -78,7 +102,7 @@ def roster(user, on: dt.date, query):
             )
         else:
             rows = rows.filter(police_position=value)
-    return form, rows, {c.organization_id: c.name for c in cells}
+    return form, rows
 
 
 def labels(row) -> dict:
@@ -92,18 +116,54 @@ def labels(row) -> dict:
     }
 
 
-def in_transit(on: dt.date, cell_ids, names: dict[int, str], receivers=()) -> list[dict]:
-    """Official transfers pending on ``on`` from or to ``cell_ids``, with their R-MEM-09
-    deadlines: shown in both cells' lists (the member counts in the sending cell). A
-    transfer to one of ``receivers`` (cells the user writes for) offers the receive page."""
-    ids = set(cell_ids)
-    # A receiving cell merged away during the transit: its successor receives (R-GEO-03).
-    receiving = with_predecessors(ids)
-    moves = (
-        Transfer.objects.pending_on(on)
-        .filter(Q(from_cell_id__in=ids) | Q(to_cell_id__in=receiving))
-        .select_related("person")
-        .order_by("sent_on", "pk")
+def _heirs(org_ids: set[int]) -> dict[int, set[int]]:
+    """Each organization with, transitively, every organization that continues it (merges,
+    splits, R-GEO-03): one query per generation of successors, not per organization."""
+    edges: dict[int, set[int]] = {}
+    found, frontier = set(org_ids), set(org_ids)
+    while frontier:
+        pairs = OrgSuccession.objects.filter(predecessor_id__in=frontier).values_list(
+            "predecessor_id", "successor_id"
+        )
+        for predecessor, successor in pairs:
+            edges.setdefault(predecessor, set()).add(successor)
+        frontier = {successor for following in edges.values() for successor in following} - found
+        found |= frontier
+    heirs = {}
+    for org in org_ids:
+        reached, todo = {org}, [org]
+        while todo:
+            for successor in edges.get(todo.pop(), ()):
+                if successor not in reached:
+                    reached.add(successor)
+                    todo.append(successor)
+        heirs[org] = reached
+    return heirs
+
+
+def in_transit(on: dt.date, cell_ids, scope) -> list[dict]:
+    """Official transfers pending on ``on`` from or to ``cell_ids`` (None: every cell, for a
+    user who sees everything), with their R-MEM-09 deadlines: shown in both cells' lists
+    (the member counts in the sending cell). A transfer to a cell that ``scope`` writes for,
+    or whose successor it writes for (R-GEO-03), offers the receive page. The queries do not
+    grow with the number of cells in scope (issue 16)."""
+    moves = Transfer.objects.pending_on(on).select_related("person").order_by("sent_on", "pk")
+    if cell_ids is not None:
+        ids = set(cell_ids)
+        # A receiving cell merged away during the transit: its successor receives (R-GEO-03).
+        receiving = with_predecessors(ids)
+        moves = moves.filter(Q(from_cell_id__in=ids) | Q(to_cell_id__in=receiving))
+    moves = list(moves)
+    if not moves:
+        return []
+    heirs = _heirs({move.to_cell_id for move in moves if move.to_cell_id})
+    writable = set(
+        cells_query(scope, on, Capability.WRITE)
+        .filter(organization_id__in=set().union(*heirs.values()))
+        .values_list("organization_id", flat=True)
+    )
+    names = cell_names(
+        on, {move.from_cell_id for move in moves} | {move.to_cell_id for move in moves}
     )
     labels = {
         "waiting": "Đang chờ nộp giấy giới thiệu",
@@ -121,7 +181,7 @@ def in_transit(on: dt.date, cell_ids, names: dict[int, str], receivers=()) -> li
                 "state": state,
                 "state_label": labels[state],
                 "late": state != "waiting",
-                "can_receive": bool(with_predecessors(receivers) & {move.to_cell_id}),
+                "can_receive": bool(heirs.get(move.to_cell_id, set()) & writable),
             }
         )
     return rows

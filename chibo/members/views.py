@@ -28,19 +28,30 @@ from chibo.members.models import (
     Status,
     Transfer,
 )
-from chibo.members.roster import cells_in, in_transit, labels, roster
+from chibo.members.roster import cell_names, cells_in, cells_query, in_transit, labels, roster
 from chibo.members.timeline import timeline
 from chibo.orgs.models import Kind, NameBook, Organization, OrgVersion
 
 
 @require_GET
 def member_list(request):
+    """The page costs the page (issue 16): the count and one page of rows in SQL, the names
+    of that page's cells only, and no list of every cell in scope for a national user."""
     on = params.as_of(request.GET)
-    form, rows, cell_names = roster(request.user, on, request.GET)
+    form, rows = roster(request.user, on, request.GET, choices=True)
     chosen = getattr(form, "cleaned_data", {}).get("cell")
-    transit_cells = [chosen] if chosen else list(cell_names)
+    scope = access.scope(request.user, on)
+    if chosen:
+        transit_cells = [chosen]
+    elif scope.everything:
+        transit_cells = None
+    elif form.cells is not None:
+        transit_cells = [version.organization_id for version in form.cells]
+    else:
+        transit_cells = cells_query(scope, on).values_list("organization_id", flat=True)
     page = Paginator(rows, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [(row, cell_names.get(row.cell_id, ""), labels(row)) for row in page]
+    names = cell_names(on, {row.cell_id for row in page})
+    items = [(row, names.get(row.cell_id, ""), labels(row)) for row in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -49,14 +60,9 @@ def member_list(request):
         "form": form,
         "page": page,
         "items": items,
-        "transit": in_transit(
-            on,
-            transit_cells,
-            cell_names,
-            [v.organization_id for v in _writable_cells(request, on)],
-        ),
+        "transit": in_transit(on, transit_cells, scope),
         "query": query.urlencode(),
-        "can_add": access.scope(request.user, on).can_anywhere(Capability.WRITE),
+        "can_add": scope.can_anywhere(Capability.WRITE),
     }
     return render(request, "members/list.html", context)
 
@@ -64,7 +70,12 @@ def member_list(request):
 @require_GET
 def member_export(request):
     on = params.as_of(request.GET)
-    _form, rows, cell_names = roster(request.user, on, request.GET)
+    _form, rows = roster(request.user, on, request.GET)
+    # The names of every cell in scope in one query; the rows are read in chunks (a server
+    # side cursor on PostgreSQL) and written as they come: memory does not grow with rows.
+    names = cell_names(
+        on, cells_query(access.scope(request.user, on), on).values("organization_id")
+    )
     columns = [
         Column("STT", xlsx.INTEGER),
         Column("Họ"),
@@ -91,7 +102,7 @@ def member_export(request):
                 person.ten,
                 person.get_gender_display(),
                 person.birth_date,
-                cell_names.get(row.cell_id, ""),
+                names.get(row.cell_id, ""),
                 shown["status"],
                 record.decision_date,
                 record.official_date if row.is_official else None,

@@ -69,3 +69,37 @@ class LazyTreeBrowserTests(BrowserTestCase):
             link = tree.get_by_role("link", name="Đảng ủy xã Hiệp Hòa", exact=True)
             link.wait_for()
             self.assertTrue(link.is_visible())
+
+
+class TreeWithoutScriptsBrowserTests(BrowserTestCase):
+    """Issue 16 item 5: the lazy tree opens without JavaScript, one level per link."""
+
+    def setUp(self):
+        super().setUp()
+        self.context.close()
+        self.context = self.browser.new_context(
+            locale="vi-VN", viewport={"width": 390, "height": 844}, java_script_enabled=False
+        )
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.tree = structure.build()
+        users.build(self.tree)
+
+    def test_a_closed_node_opens_through_its_link(self):
+        from django.test import override_settings
+
+        with override_settings(CHIBO_TREE_EAGER_MAX=10):
+            page = self.page
+            self.log_in("bantochuc", users.PASSWORD)
+            page.goto(self.live_server_url + "/orgs/?as_of=2023-05-24")
+            tree = page.get_by_test_id("org-tree")
+            self.assertEqual(tree.get_by_role("link", name="Đảng ủy xã Hiệp Hòa").count(), 0)
+            node = page.locator(f"li[data-org='{self.tree.district.pk}'] > details")
+            node.locator("> summary").click(position={"x": 3, "y": 8})  # native, no script
+            node.get_by_test_id("open-children").first.click()
+            page.wait_for_url(f"**/orgs/{self.tree.district.pk}/children/**")
+            link = page.get_by_test_id("org-tree").get_by_role(
+                "link", name="Đảng ủy xã Hiệp Hòa", exact=True
+            )
+            self.assertTrue(link.is_visible())
+            self.assertTrue(page.get_by_test_id("whole-tree").is_visible())

@@ -410,6 +410,9 @@ class MergeCarriesMembersTests(ChiboTestCase):
         self.assertEqual(PoliceService.objects.on(D(2025, 7, 1)).filter(cell=merged).count(), 2)
 
 
+HX = {"HX-Request": "true"}  # htmx asks for the fragment; a plain request gets the page
+
+
 @override_settings(CHIBO_TREE_EAGER_MAX=3)
 class LazyTreeTests(ChiboTestCase):
     def test_large_trees_load_deeper_levels_on_demand(self):
@@ -419,12 +422,12 @@ class LazyTreeTests(ChiboTestCase):
         self.assertNotIn("Chi bộ Công an xã A", html)  # below the second level
         children = reverse("orgs:children", args=[self.district.pk])
         self.assertIn(f'hx-get="{children}?as_of=2023-05-24"', html)
-        fragment = self.client.get(children, {"as_of": "2023-05-24"}).content.decode()
+        fragment = self.client.get(children, {"as_of": "2023-05-24"}, headers=HX).content.decode()
         self.assertNotIn("<html", fragment)
         self.assertIn("Đảng ủy xã A", fragment)
         self.assertIn(reverse("orgs:children", args=[self.commune_a.pk]), fragment)  # lazy again
         deeper = self.client.get(
-            reverse("orgs:children", args=[self.commune_a.pk]), {"as_of": "2023-05-24"}
+            reverse("orgs:children", args=[self.commune_a.pk]), {"as_of": "2023-05-24"}, headers=HX
         )
         self.assertContains(deeper, "Chi bộ Công an xã A")
         self.assertContains(deeper, "theo ngành: Đảng ủy Công an tỉnh")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -70,21 +72,25 @@ def _prune(node: Node, key: str) -> bool:
 
 @require_GET
 def tree(request):
+    """The tree on a date. A scope of at most CHIBO_TREE_EAGER_MAX organizations is drawn
+    whole; a bigger one (a province, the country) costs its top levels only, found in SQL:
+    the roots of the scope and, if they are few, the level under them; every other node
+    opens on demand (issue 16). A search draws the matches and the path down to them."""
     on = params.as_of(request.GET)
     query = vntext.nfc(request.GET.get("q", ""))[:100]
     scope = access.scope(request.user, on)
-    versions = versions_in(scope, on)
-    roots = build_tree(versions, on, query)
-    if len(versions) > settings.CHIBO_TREE_EAGER_MAX and not query:
-        for root in roots:  # a national tree: the first two levels now, the rest on demand
-            for node in root.children:
-                node.lazy, node.children = bool(node.children), []
+    in_scope = scope.filter(OrgVersion.objects.on(on), Capability.VIEW, "organization_id")
+    count = in_scope.count()
+    if query or count <= settings.CHIBO_TREE_EAGER_MAX:
+        roots = build_tree(in_scope.sorted_by_name(), on, query)
+    else:
+        roots = _top_levels(scope, in_scope, on)
     context = {
         "nav": "orgs",
         "on": on,
         "query": query,
         "roots": roots,
-        "count": len(versions),
+        "count": count,
         "can_create": access.can_create_root(request.user)
         or scope.can_anywhere(Capability.MANAGE_STRUCTURE),
         "can_merge": scope.can_anywhere(Capability.MANAGE_STRUCTURE),
@@ -92,20 +98,41 @@ def tree(request):
     return render(request, "orgs/tree.html", context)
 
 
-@require_GET
-def children(request, pk: int):
-    """The organizations under one node on the date, for the tree's on-demand levels."""
-    on = params.as_of(request.GET)
-    org = access.get_org(request.user, pk, on)
-    scope = access.scope(request.user, on)
-    below = OrgLink.objects.on(on).filter(parent=org)
-    versions = scope.filter(
-        OrgVersion.objects.on(on).filter(organization_id__in=below.values("child_id")),
-        field="organization_id",
-    ).sorted_by_name()
+def _top_levels(scope, in_scope, on: dt.date) -> list[Node]:
+    """The roots of a big scope (no superior of theirs in it on ``on``) and, when the level
+    under them holds at most CHIBO_TREE_EAGER_MAX organizations, that level: a fixed number
+    of queries, whatever the size of the scope."""
+    above = OrgLink.objects.on(on).filter(
+        child_id=OuterRef("organization_id"), parent_id__in=in_scope.values("organization_id")
+    )
+    roots = _nodes(scope, on, in_scope.exclude(Exists(above)).sorted_by_name())
+    below = OrgLink.objects.on(on).filter(parent_id__in=[n.version.organization_id for n in roots])
+    child_versions = in_scope.filter(organization_id__in=below.values("child_id"))
+    first = list(child_versions[: settings.CHIBO_TREE_EAGER_MAX + 1])
+    if len(first) > settings.CHIBO_TREE_EAGER_MAX:
+        return roots
+    first.sort(key=lambda v: vntext.sort_key(v.name))
+    parents: dict[int, list[int]] = {}
+    for child_id, parent_id in below.filter(
+        child_id__in=[v.organization_id for v in first]
+    ).values_list("child_id", "parent_id"):
+        parents.setdefault(child_id, []).append(parent_id)
+    by_id = {node.version.organization_id: node for node in roots}
+    for node in _nodes(scope, on, first):
+        for parent_id in parents.get(node.version.organization_id, []):
+            by_id[parent_id].children.append(node)
+    for root in roots:
+        root.lazy = root.lazy and not root.children
+    return roots
+
+
+def _nodes(scope, on: dt.date, versions: list[OrgVersion]) -> list[Node]:
+    """Nodes for ``versions``, each marked lazy when it has organizations of the scope under
+    it on ``on`` and named with its sector superior: two queries for the lot."""
     ids = [v.organization_id for v in versions]
     with_children = set(
         scope.filter(OrgLink.objects.on(on).filter(parent_id__in=ids), field="child_id")
+        .order_by()  # the model's ordering would make DISTINCT return every link
         .values_list("parent_id", flat=True)
         .distinct()
     )
@@ -115,7 +142,7 @@ def children(request, pk: int):
         .values_list("child_id", "parent_id")
     )
     book = NameBook(sectors.values())
-    nodes = [
+    return [
         Node(
             v,
             lazy=v.organization_id in with_children,
@@ -125,7 +152,35 @@ def children(request, pk: int):
         )
         for v in versions
     ]
-    return render(request, "orgs/tree.html#children", {"nodes": nodes, "on": on, "depth": 2})
+
+
+@require_GET
+def children(request, pk: int):
+    """The organizations under one node on the date, for the tree's on-demand levels: a
+    fragment for htmx, else a page of that node and its children (works without scripts)."""
+    on = params.as_of(request.GET)
+    org = access.get_org(request.user, pk, on)
+    scope = access.scope(request.user, on)
+    below = OrgLink.objects.on(on).filter(parent=org)
+    versions = scope.filter(
+        OrgVersion.objects.on(on).filter(organization_id__in=below.values("child_id")),
+        field="organization_id",
+    ).sorted_by_name()
+    nodes = _nodes(scope, on, versions)
+    if request.htmx:
+        return render(request, "orgs/tree.html#children", {"nodes": nodes, "on": on, "depth": 2})
+    version = OrgVersion.objects.on(on).filter(organization=org).first()
+    if version is None:  # in scope through its history, but not existing on the date
+        raise Http404("Tổ chức không tồn tại vào ngày này.")
+    context = {
+        "nav": "orgs",
+        "on": on,
+        "query": "",
+        "roots": [Node(version, children=nodes)],
+        "count": len(nodes),
+        "subtree": version,
+    }
+    return render(request, "orgs/tree.html", context)
 
 
 @require_GET
