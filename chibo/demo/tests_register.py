@@ -36,7 +36,7 @@ class DemoRegisterTests(TestCase):
         text = "\n".join(
             p.text for p in docx.Document(io.BytesIO(papers.render_report(conference))).paragraphs
         )
-        self.assertIn("Nghị quyết số 12-NQ/TW ngày 16/03/2022 của Bộ Chính trị", text)
+        self.assertIn("Nghị quyết số 12-NQ/TW ngày 16/3/2022 của Bộ Chính trị", text)
         self.assertIn(
             f"{sums.reached}/{sums.to_reach} đảng viên đã học (đạt {sums.percent}%), "
             "11/11 chi bộ hoàn thành; 1 chi bộ tổ chức học bù",
