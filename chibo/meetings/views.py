@@ -112,6 +112,7 @@ def board(request):
         "rows": rows,
         "upcoming": upcoming,
         "can_plan": scope.can_anywhere(Capability.WRITE),
+        "today": today,
     }
     return render(request, "meetings/board.html", context)
 

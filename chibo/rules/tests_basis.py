@@ -3,6 +3,7 @@ and rubrics held on a date and what chibo checks under them; two dates side by s
 from every finding and from the footer of the figures."""
 
 from django.test import Client
+from django.urls import reverse
 
 from chibo.rules import basis
 from chibo.rules.checks import SOURCES
@@ -121,3 +122,19 @@ class BasisTests(ChiboTestCase):
         from chibo.rules import titles
 
         self.assertLessEqual(set(SOURCES), set(titles.TITLES))
+
+    def test_the_figures_of_the_board_the_monthly_report_and_an_organization_cite_their_basis(self):
+        """Issue 17 item 2: the footer of every figure links to the rules in force on its day."""
+        self.login(self.superuser)
+        pages = {
+            reverse("meetings:board"): None,
+            reverse("reports:monthly") + f"?org={self.district.pk}&month=04/2023": "2023-04-30",
+            reverse("orgs:detail", args=[self.cell_a.pk]) + "?as_of=2023-05-24": "2023-05-24",
+        }
+        for url, day in pages.items():
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, 'data-testid="basis-footer"')
+                if day:
+                    self.assertContains(response, f"{reverse('rules:basis')}?as_of={day}")
