@@ -14,7 +14,7 @@ from chibo.imports import engine
 from chibo.imports.forms import UploadForm
 from chibo.imports.models import Batch
 from chibo.lib import apiforms, contention
-from chibo.lib.apiforms import PathId
+from chibo.lib.apiforms import FormInvalid, PathId
 from chibo.orgs.models import OrgVersion
 
 router = Router(tags=["imports"])
@@ -124,8 +124,11 @@ def confirm_import(request: HttpRequest, import_id: PathId):
     try:
         engine.confirm(batch=batch, by=request.user)
     except engine.Stale as stale:
-        raise contention.Conflict(
-            f"Không có gì được ghi: dòng {stale.row.number}: {stale.message}"
+        # A 400, not a 409: the refused row is marked in the preview, and that mark must stay
+        # even under an Idempotency-Key (a 409 is rolled back), so "confirm" again writes the
+        # rest (found in review).
+        raise FormInvalid(
+            {"rows": [f"Không có gì được ghi: dòng {stale.row.number}: {stale.message}"]}
         ) from None
     except ValidationError as error:
         raise contention.Conflict(" ".join(error.messages)) from None

@@ -459,6 +459,7 @@ class Known:
     by_name: dict[str, list[Person]]
     cards: dict[int, str]
     cell_of: dict[int, int]
+    cell_today: dict[int, int]
     rank_of: dict[int, int]
     service_of: dict[int, PoliceService]
 
@@ -488,6 +489,13 @@ def _known(values_list: list[dict], on: dt.date) -> Known:
                 "person_id", "cell_id"
             )
         ),
+        # Writing on a person follows where they are now (access.can_person): an import dated
+        # in the past must not reach someone who has since moved out of the target.
+        cell_today=dict(
+            Membership.objects.filter(
+                valid_on(timezone.localdate()), person_id__in=ids, kind="official"
+            ).values_list("person_id", "cell_id")
+        ),
         rank_of=dict(
             RankHolding.objects.filter(valid_on(on), person_id__in=ids).values_list(
                 "person_id", "rank"
@@ -516,12 +524,32 @@ def _classify(batch: Batch, rows: list[Row], cells: Cells) -> None:
         .filter(name_key__in=[r.name_key for r in rows if r.name_key])
         .values_list("name_key", "number")
     )
+    # A party card number is unique: two rows carrying it cannot both be written.
+    card_numbers = [r.values["card_no"] for r in rows if r.values.get("card_no")]
+    seen_card = {
+        values["card_no"]: number
+        for values, number in batch.rows.exclude(status=RowStatus.PENDING)
+        .filter(values__card_no__in=card_numbers)
+        .values_list("values", "number")
+    }
     for row in rows:
-        _decide(row, batch, cells, known, seen_cccd, seen_name)
+        card_no = row.values.get("card_no")
+        twin = seen_card.get(card_no) if card_no else None
+        if twin and not any(m["level"] == "error" for m in row.messages):
+            row.messages.append(
+                _message(
+                    "card_no", "error", f"Trùng số thẻ đảng viên với dòng {twin} của cùng tệp."
+                )
+            )
+            row.changes, row.person, row.status = {}, None, RowStatus.CONFLICT
+        else:
+            _decide(row, batch, cells, known, seen_cccd, seen_name)
         if row.cccd_key:
             seen_cccd.setdefault(row.cccd_key, row.number)
         if row.name_key:
             seen_name.setdefault(row.name_key, row.number)
+        if card_no:
+            seen_card.setdefault(card_no, row.number)
 
 
 def _decide(row: Row, batch: Batch, cells: Cells, known: Known, seen_cccd, seen_name) -> None:
@@ -590,10 +618,13 @@ def _compare(row: Row, person: Person, batch: Batch, cells: Cells, known: Known)
     values, messages, changes = row.values, row.messages, row.changes
     conflicts = []
     cell_now = known.cell_of.get(person.pk)
+    cell_today = known.cell_today.get(person.pk)
     if cell_now is not None and cell_now not in cells.subtree:
         conflicts.append(
             ("cell", "Người này đang sinh hoạt ở tổ chức ngoài tổ chức được nhập vào.")
         )
+    elif cell_today is not None and cell_today not in cells.subtree:
+        conflicts.append(("cell", "Người này nay sinh hoạt ở tổ chức ngoài tổ chức được nhập vào."))
     elif cell_now is None and person.registered_by_id not in cells.subtree:
         conflicts.append(("cell", "Đã có hồ sơ người này ở tổ chức ngoài tổ chức được nhập vào."))
     if conflicts:

@@ -19,12 +19,20 @@ def check_file(upload) -> None:
         raise forms.ValidationError("Chỉ nhận tệp bảng tính .xlsx, .xls, .ods hoặc .csv.")
 
 
+def not_in_future(value) -> None:
+    if value > timezone.localdate():
+        raise forms.ValidationError("Ngày áp dụng chưa đến: danh sách chỉ ghi những gì đã có.")
+
+
 class UploadForm(Form):
     """Tải lên danh sách đảng viên để xem trước; chưa có gì được ghi."""
 
     organization = OrgField(label="Nhập vào tổ chức")
     as_of = DateField(
         label="Ngày áp dụng",
+        # A roster records what has happened: a future date would let admissions not yet
+        # made be written (found in review).
+        validators=[not_in_future],
         help_text="Đảng viên mới được ghi sinh hoạt tại chi bộ từ ngày này.",
     )
     file = forms.FileField(label="Tệp danh sách", validators=[check_file])

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
@@ -566,3 +567,91 @@ class OdsTests(ImportCase):
         batch = self.run_import(data, name="ds.ods")
         self.assertEqual(engine.counts(batch)["new"], 2)
         self.assertEqual(batch.rows.get(number=3).values["home_town"], "Hiệp Đức")
+
+
+class ReviewFixTests(ImportCase):
+    """Found in review: an import dated in the past must not write on someone who has since
+    left the target, and two rows with one party card number are a conflict, not a 409."""
+
+    def test_a_person_who_has_since_moved_out_is_a_conflict_even_in_a_past_import(self):
+        from chibo.members.models import Membership
+
+        person = add_member(self.cell_a, "Phạm Văn Dời")
+        person.cccd = "049090000777"
+        person.save()
+        moved = dt.date(2022, 1, 1)
+        old = Membership.objects.get(person=person)
+        Membership.objects.filter(pk=old.pk).update(valid_to=moved, reason_out="transfer")
+        Membership.objects.create(
+            person=person, cell=self.cell_b, kind=old.kind, reason_in="transfer", valid_from=moved
+        )
+        batch = self.run_import(
+            workbook(
+                [
+                    [*HEADER, "Quê quán"],
+                    [
+                        1,
+                        "Phạm Văn Dờy",
+                        "01/01/1990",
+                        "Nam",
+                        "049090000777",
+                        "09/02/2015",
+                        "",
+                        "Huế",
+                    ],
+                ]
+            ),
+            as_of=dt.date(2021, 6, 1),
+        )
+        row = batch.rows.get()
+        self.assertEqual(row.status, "conflict")
+        self.assertIsNone(row.person)
+        engine.confirm(batch=batch, by=self.committee)
+        person.refresh_from_db()
+        self.assertEqual((person.ten, person.home_town), ("Dời", ""))
+
+    def test_two_rows_with_one_party_card_number_are_a_conflict_at_the_second(self):
+        header = [*HEADER, "Số thẻ đảng viên"]
+        batch = self.run_import(
+            workbook(
+                [
+                    header,
+                    [
+                        1,
+                        "Lê Văn Một",
+                        "01/01/1990",
+                        "Nam",
+                        "",
+                        "01/02/2015",
+                        "01/02/2016",
+                        "123456",
+                    ],
+                    [
+                        2,
+                        "Lê Văn Hai",
+                        "02/02/1991",
+                        "Nam",
+                        "",
+                        "01/02/2015",
+                        "01/02/2016",
+                        "123456",
+                    ],
+                ]
+            )
+        )
+        self.assertEqual(self.statuses(batch), {2: "new", 3: "conflict"} | {})
+        second = batch.rows.get(status="conflict")
+        self.assertIn("Trùng số thẻ đảng viên với dòng", str(second.messages))
+        engine.confirm(batch=batch, by=self.committee)
+        self.assertEqual(PartyCard.objects.get().number, "123456")
+
+    def test_the_import_date_cannot_be_in_the_future(self):
+        from chibo.imports.forms import UploadForm
+
+        form = UploadForm(
+            {"organization": self.cell_a.pk, "as_of": "01/01/2099"},
+            {"file": SimpleUploadedFile("ds.xlsx", workbook([HEADER]))},
+            targets=[],
+        )
+        self.assertFalse(form.is_valid())
+        self.assertIn("Ngày áp dụng chưa đến", str(form.errors["as_of"]))

@@ -3,6 +3,7 @@ upload → progress → preview → confirmation step → result, the error repo
 workbook, the sample download, CSRF enforced, and the API's preview and confirm."""
 
 import io
+from unittest import mock
 
 import python_calamine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -223,6 +224,29 @@ class ApiTests(ChiboTestCase):
         twice = self.client.post(f"{url}/confirm")
         self.assertEqual(twice.status_code, 409)
         self.assertIn("đã được xác nhận", twice.json()["detail"])
+
+    def test_a_refused_row_is_a_400_and_its_mark_stays_under_an_idempotency_key(self):
+        """A row an operation refuses at confirmation is marked in the preview, so "confirm"
+        again writes the rest; a 409 would be rolled back by the Idempotency-Key wrapper."""
+        from django.core.exceptions import ValidationError
+
+        self.login(self.board)
+        body = self.upload().json()
+        url = f"{self.URL}/{body['id']}/confirm"
+        refuse = mock.patch.object(
+            engine, "_apply", side_effect=ValidationError("Hồ sơ vừa thay đổi.")
+        )
+        with mock.patch.object(engine, "_bulk_new", return_value=set()), refuse:
+            response = self.client.post(url, HTTP_IDEMPOTENCY_KEY="k-refused-1")
+        self.assertEqual(response.status_code, 400, response.content[:300])
+        self.assertIn("Hồ sơ vừa thay đổi", str(response.json()))
+        self.assertFalse(Person.objects.exists())
+        batch = Batch.objects.get(pk=body["id"])
+        self.assertEqual(batch.state, Batch.State.READY)
+        self.assertEqual(batch.rows.filter(status="error").count(), 1)
+        again = self.client.post(url, HTTP_IDEMPOTENCY_KEY="k-refused-2")
+        self.assertEqual(again.status_code, 200, again.content[:300])
+        self.assertEqual(Person.objects.count(), body["summary"]["new"] - 1)
 
     def test_role_matrix(self):
         for user, status in ((self.viewer, 403), (self.secretary, 403), (self.police_viewer, 403)):

@@ -232,19 +232,22 @@ def plan(
 ) -> Dissemination:
     """The cell's plan to study a higher document (F-9): at a meeting or a session of its own,
     finished by ``due_on``."""
-    _cell_on(cell, session_on, "session_on")
-    if document.direction != Direction.INCOMING:
-        raise ValidationError({"document": "Chỉ học tập, quán triệt văn bản cấp trên."})
-    if session_on < document.issued_on:
-        raise ValidationError({"session_on": "Ngày học tập trước ngày ban hành văn bản."})
-    if due_on < session_on:
-        raise ValidationError({"due_on": "Hạn hoàn thành không thể trước ngày học tập."})
+    # At a meeting the session is the meeting's day: decided first, so the checks below judge
+    # the day the members actually study (found in review).
     if method == Method.MEETING:
         if meeting is None or meeting.cell_id != cell.pk:
             raise ValidationError({"meeting": "Hãy chọn buổi sinh hoạt của chi bộ."})
         session_on = meeting.date or meeting.planned_date
+        field = "meeting"
     else:
-        meeting = None
+        meeting, field = None, "session_on"
+    _cell_on(cell, session_on, field)
+    if document.direction != Direction.INCOMING:
+        raise ValidationError({"document": "Chỉ học tập, quán triệt văn bản cấp trên."})
+    if session_on < document.issued_on:
+        raise ValidationError({field: "Ngày học tập trước ngày ban hành văn bản."})
+    if due_on < session_on:
+        raise ValidationError({"due_on": "Hạn hoàn thành không thể trước ngày học tập."})
     if Dissemination.objects.filter(document=document, cell=cell).exists():
         raise ValidationError({"document": "Chi bộ đã có kế hoạch học tập văn bản này."})
     return Dissemination.objects.create(

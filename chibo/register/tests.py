@@ -6,6 +6,7 @@ import io
 
 import docx
 import openpyxl
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -709,3 +710,43 @@ class QueryCountTests(RegisterData):
                 by=None,
             )
         self.assertEqual(queries(), before)
+
+
+class ReviewFixTests(RegisterData):
+    """Found in review of the merged issue 15."""
+
+    def test_f_9_a_plan_at_a_meeting_before_the_document_is_refused_at_the_meeting(self):
+        later = ops.receive(
+            organization=self.district,
+            doc_type="CT",
+            number="05-CT/TW",
+            issuer_name="Ban Bí thư",
+            title="về một việc",
+            issued_on=D(2023, 5, 10),
+            by=None,
+        )
+        # The session day the form checked is after the document; the meeting chosen is not.
+        with self.assertRaises(ValidationError) as refused:
+            ops.plan(
+                document=later,
+                cell=self.cell_a,
+                method="meeting",
+                meeting=self.meeting,  # 6/3/2023
+                session_on=D(2023, 5, 15),
+                due_on=D(2023, 6, 30),
+                by=None,
+            )
+        self.assertIn("meeting", refused.exception.message_dict)
+        self.assertFalse(Dissemination.objects.filter(document=later).exists())
+
+    def test_the_history_link_shows_only_where_the_history_opens(self):
+        self.login(self.secretary)
+        page = self.client.get(reverse("register:document", args=[self.nq12.pk]))
+        self.assertEqual(page.status_code, 200)
+        # NQ 12 is the district's record: the cell reads it, not the district's history.
+        history = reverse("audit:history", args=["organization", self.district.pk])
+        self.assertNotContains(page, history)
+        self.login(self.board)
+        self.assertContains(
+            self.client.get(reverse("register:document", args=[self.nq12.pk])), history
+        )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
@@ -237,6 +238,8 @@ def document_detail(request, pk: int):
         "advices": listing.advices(request.user, day).filter(resolution=document),
         "can_plan": document.direction == Direction.INCOMING
         and access.scope(request.user, day).can_anywhere(Capability.WRITE),
+        # A cell reads its superiors' documents but not their history (no link to a 404).
+        "can_read_holder": access.can(request.user, document.organization, timezone.localdate()),
     }
     return render(request, "register/document.html", context)
 
