@@ -51,8 +51,8 @@ SOURCES = {
     "R-POL-02": "Công văn 273-CV/BTCTW; Quy định về tổ chức đảng trong CAND",
     "F-7": "Quy chế làm việc của chi bộ",
     "BRIEF": "Thông báo kết luận hội nghị trực báo",
-    "F-8": "Chi bộ Công an xã tham mưu đảng ủy xã ban hành nghị quyết về an ninh, trật tự",
-    "F-9": "Học tập, quán triệt nghị quyết, chỉ thị của cấp trên (Nghị quyết 12-NQ/TW)",
+    "F-8": "yêu cầu chi bộ Công an xã tham mưu đảng ủy xã ban hành nghị quyết về an ninh, trật tự",
+    "F-9": "yêu cầu học tập, quán triệt nghị quyết, chỉ thị của cấp trên (Nghị quyết 12-NQ/TW)",
 }
 
 
