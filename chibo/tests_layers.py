@@ -45,10 +45,7 @@ KNOWN = {
     ("audit", "documents"): "history pages name the object whose changes they list",
     ("audit", "meetings"): "history pages name the object whose changes they list",
     ("audit", "briefings"): "history pages name the object whose changes they list",
-    ("members", "reports"): "the member list's .xlsx uses the shared renderer reports.xlsx",
-    ("meetings", "reports"): "the monthly board's .xlsx uses reports.xlsx",
-    ("briefings", "reports"): "the conference papers quote the overview figures (stats) and "
-    "export with reports.xlsx",
+    ("briefings", "reports"): "the conference papers quote the overview figures (stats)",
     ("reports", "rules"): "the overview shows each cell's findings next to its figures",
     ("reports", "bench"): "`chibo bench` is a command of reports that drives the bench tool",
     ("register", "rules"): "register/checks.py holds the F-8/F-9 checks, written against the "
