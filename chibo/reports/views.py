@@ -89,6 +89,10 @@ def overview(request):
         "nav": "overview",
         "on": on,
         "org_id": org_id,
+        # The monthly report is of one organization: offered for the one viewed or the
+        # user's own (a superuser without a grant chooses one first; no link to a 400).
+        "monthly_org": org_id
+        or next((g.organization_id for g in access.active_grants(request.user)), None),
         "cards": cards,
         "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
         "cells": page,
