@@ -25,3 +25,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("once"):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _computed_cache_cleared():
+    """Each test starts with nothing served from ``CACHES["computed"]``: rolled-back and
+    flushed databases hand out the same ids again, so a generation seen by one test could
+    name other data in the next."""
+    from django.core.cache import caches
+
+    caches["computed"].clear()
+    yield

@@ -301,6 +301,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("CHIBO_LOG_LEVEL", "WARNING")},
 }
 
+# Findings and figures computed from the data are served from "computed" until the data
+# changes (chibo.compliance.served); every entry also expires after CHIBO_COMPUTED_SECONDS.
+# Per process by default: each gunicorn worker computes once per change of the data.
+CHIBO_COMPUTED_SECONDS = env_int("CHIBO_COMPUTED_SECONDS", 600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "computed": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "chibo-computed",
+        "TIMEOUT": CHIBO_COMPUTED_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 # Number of rows per page in lists (design §4: pages stay paginated).
 CHIBO_PAGE_SIZE = env_int("CHIBO_PAGE_SIZE", 50)
 # The tree page draws every level up to this many organizations; past it, levels below the

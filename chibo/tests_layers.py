@@ -22,9 +22,11 @@ RANK = {
     "documents": 6,
     "meetings": 7,
     "register": 7.5,  # the documents register: links documents to meetings (issue 15)
+    "figures": 7.8,  # the overview figures (stats), quoted by papers, checks and reports
     "briefings": 8,
+    "compliance": 8.5,  # the checks (they read every app below) and the served findings
     "reports": 9,
-    "rules": 10,  # the compliance checks and the alerts board
+    "rules": 10,  # the alerts board: findings listed, dismissed, recorded; the basis page
     "api": 11,
     "system": 12,
     "bench": 13,
@@ -45,12 +47,7 @@ KNOWN = {
     ("audit", "documents"): "history pages name the object whose changes they list",
     ("audit", "meetings"): "history pages name the object whose changes they list",
     ("audit", "briefings"): "history pages name the object whose changes they list",
-    ("briefings", "reports"): "the conference papers quote the overview figures (stats)",
-    ("reports", "rules"): "the overview shows each cell's findings next to its figures",
     ("reports", "bench"): "`chibo bench` is a command of reports that drives the bench tool",
-    ("register", "rules"): "register/checks.py holds the F-8/F-9 checks, written against the "
-    "engine's Finding and Context and listed in rules.checks.CHECKS (issue 16 moves the checks "
-    "into their own layer)",
     ("reports", "system"): "`chibo bench --load` starts the production server (system.serve)",
     ("system", "project"): "`chibo serve` reads the settings' typed environment helpers",
 }

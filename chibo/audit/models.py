@@ -90,6 +90,11 @@ class Entry(AppendOnlyModel):
             models.Index(fields=["object_type", "object_id"], name="audit_entry_object"),
             models.Index(fields=["actor_id", "at"], name="audit_entry_actor"),
             models.Index(fields=["at"], name="audit_entry_at"),
+            # The data's generation (``chibo.audit.generation``): the latest change, found
+            # without walking past the reads (exports, papers downloaded) recorded after it.
+            models.Index(
+                fields=["id"], condition=~models.Q(action="access"), name="audit_entry_change"
+            ),
         ]
 
     def __str__(self) -> str:

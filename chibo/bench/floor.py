@@ -3,7 +3,7 @@ chibo's own functions in the same process (issue 16).
 
 Two cases:
 
-* the overview figures of the whole country (``chibo.reports.stats.compute`` for a user
+* the overview figures of the whole country (``chibo.figures.stats.compute`` for a user
   who sees everything): one statement over a ``cells`` CTE;
 * the missed-meeting check of a region (``check_meetings`` for a board user over
   provinces holding 1,000 cells): one statement that resolves the region from its roots
@@ -289,8 +289,8 @@ def _difference(mine, theirs) -> str:
 def run(dataset, *, region_user_id: int, on: dt.date, repeat: int, log=print) -> list[FloorResult]:
     from chibo.accounts import access
     from chibo.accounts.models import Grant, User
-    from chibo.reports import stats
-    from chibo.rules import checks
+    from chibo.compliance import checks
+    from chibo.figures import stats
     from chibo.rules.models import RuleSet
 
     results = []

@@ -21,10 +21,10 @@ from django.test.utils import CaptureQueriesContext
 from chibo.accounts import access
 from chibo.accounts.models import User
 from chibo.bench import data, floor
+from chibo.compliance import checks
+from chibo.figures import stats
 from chibo.meetings.models import Attendance, Meeting, Presence
 from chibo.members.models import Membership
-from chibo.reports import stats
-from chibo.rules import checks
 from chibo.rules.models import RuleSet
 
 # The bench's rows are dated from "today"; a fixed one keeps the months checked the same.

@@ -1,5 +1,5 @@
 """The conference's papers (domain §9.2): the BÁO CÁO (template a), the THÔNG BÁO KẾT LUẬN
-(template b), and the per-cell .xlsx annex. Figures come from ``chibo.reports.stats`` as of
+(template b), and the per-cell .xlsx annex. Figures come from ``chibo.figures.stats`` as of
 the conference day, the same code as the overview; the texts from the recorded report,
 recommendations and conclusions.
 
@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from chibo.figures import stats
 from chibo.lib import partydoc, vntext
 from chibo.lib.idlist import IdList
 from chibo.lib.validity import valid_on
@@ -28,7 +29,6 @@ from chibo.members.models import Position, Role
 from chibo.orgs.models import Kind as OrgKind
 from chibo.orgs.models import NameBook, Organization, Relation
 from chibo.register.progress import report_paragraph as dissemination_report
-from chibo.reports import stats
 
 # R-POL-01 / R-POL-07: the Politburo's rule on party organisation in the police, by date.
 POLICE_RULE = [
@@ -231,6 +231,13 @@ def use_findings(source: FindingsSource) -> None:
     _findings_source[:] = [source]
 
 
+def open_findings(scope_ids, on: dt.date, overview) -> list:
+    """The open findings handed in by ``use_findings`` (none before it is called)."""
+    if not _findings_source:
+        return []
+    return _findings_source[0](scope_ids=scope_ids, on=on, overview=overview)
+
+
 # Rule codes belong to the system, not to a paper a committee signs (issue 14): a code in
 # parentheses goes with them ("(R-ORG-01)", "(R-MEM-08, R-MTG-09)"), a bare one alone.
 CODE = re.compile(r"\s*\([^()]*\b(?:R-[A-Z]+-\d+|F-\d+|BRIEF)\b[^()]*\)|\b(?:R-[A-Z]+-\d+|F-\d+)\b")
@@ -285,12 +292,10 @@ def report_facts(conference) -> ReportFacts:
     cell_ids = [row.organization_id for row in data.cells]
     meetings = meeting_figures(cell_ids, conference.period_start, conference.period_end)
     reports = list(conference.reports.filter(stage="submitted").order_by("pk"))
-    findings = []
-    if _findings_source:
-        ids = Organization.objects.subtree_ids(
-            [conference.host_id], conference.date, with_predecessors=True
-        )
-        findings = _findings_source[0](scope_ids=ids, on=conference.date, overview=data)
+    ids = Organization.objects.subtree_ids(
+        [conference.host_id], conference.date, with_predecessors=True
+    )
+    findings = open_findings(ids, conference.date, data)
     names = NameBook(
         {*cell_ids, *(r.cell_id for r in reports), *(f.organization_id for f in findings)}
     )

@@ -32,13 +32,14 @@ def paragraphs(content: bytes) -> tuple[Document, list[str]]:
 class LayerTests(SimpleTestCase):
     def test_papers_do_not_import_the_checks_that_import_briefings(self):
         """Conventions, layers: the checks read briefings, so briefings receives their
-        findings (``use_findings``) instead of importing them; rules hands them in."""
+        findings (``use_findings``) instead of importing them; rules hands in the served
+        findings (issue 16)."""
         import ast
         import inspect
 
-        from chibo.briefings import models, operations, papers, views
+        from chibo.briefings import annex, models, operations, papers, views
 
-        for module in (papers, models, operations, views):
+        for module in (papers, models, operations, views, annex):
             tree = ast.parse(inspect.getsource(module))
             imported = {
                 node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
@@ -48,10 +49,11 @@ class LayerTests(SimpleTestCase):
                 if isinstance(node, ast.Import)
                 for a in node.names
             }
-            self.assertFalse({m for m in imported if m and m.startswith("chibo.rules")}, module)
-        from chibo.rules import checks
+            above = ("chibo.rules", "chibo.compliance", "chibo.reports")
+            self.assertFalse({m for m in imported if m and m.startswith(above)}, module)
+        from chibo.compliance import served
 
-        self.assertEqual(papers._findings_source, [checks.run])
+        self.assertEqual(papers._findings_source, [served.findings])
 
 
 class DemoPapersTests(TestCase):
@@ -193,11 +195,13 @@ class DemoPapersTests(TestCase):
         # conference's day, over its host's tree (which of them the draws produce differs
         # between databases); the paper groups them under the guide's name, never its code.
         from chibo.briefings.papers import SHOWN_APART, paper_text
+        from chibo.compliance import checks
         from chibo.orgs.models import Organization
-        from chibo.rules import checks
 
         on = self.conference.date
-        scope = Organization.objects.subtree_ids([self.conference.host_id], on, with_predecessors=True)
+        scope = Organization.objects.subtree_ids(
+            [self.conference.host_id], on, with_predecessors=True
+        )
         by_source: dict[str, list] = {}
         for f in checks.run(scope_ids=scope, on=on):
             source = paper_text(f.regulation.split(";")[0])
@@ -401,8 +405,8 @@ class DemoPapersTests(TestCase):
         filled with the day's findings (the same as the overview's)."""
         import openpyxl
 
+        from chibo.compliance import checks
         from chibo.lib.tests_xlsx import assert_laid_out
-        from chibo.rules import checks
 
         self.client.force_login(self.board)
         response = self.client.get(reverse("briefings:annex", args=[self.conference.pk]))

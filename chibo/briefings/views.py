@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo import audit
 from chibo.accounts import access
 from chibo.accounts.access import Capability
+from chibo.briefings import annex as annex_sheet
 from chibo.briefings import forms, operations, papers
 from chibo.briefings.models import (
     Assignment,
@@ -29,7 +30,6 @@ from chibo.lib import params, xlsx
 from chibo.lib.idlist import IdList
 from chibo.lib.pages import form_page, posted, uploaded
 from chibo.orgs.models import Kind, NameBook, OrgLink, OrgVersion
-from chibo.reports import annex as annex_sheet
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "Vai trò của bạn không được thực hiện thao tác này."

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from chibo.compliance import checks
 from chibo.lib import vndates
 from chibo.meetings import operations as ops
 from chibo.meetings import quality
 from chibo.meetings.models import Kind, Meeting, Presence
 from chibo.meetings.tests import MeetingTestCase
-from chibo.rules import checks
 from chibo.test import add_member
 
 D = dt.date

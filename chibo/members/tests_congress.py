@@ -6,10 +6,10 @@ import datetime as dt
 from django.test import Client
 from django.urls import reverse
 
+from chibo.compliance import checks
 from chibo.members import operations as ops
 from chibo.members.models import Position, Role
 from chibo.orgs.models import Term, TermPolicy
-from chibo.rules import checks
 from chibo.test import ChiboTestCase, add_member
 
 D = dt.date

@@ -10,10 +10,10 @@ from django.urls import reverse
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.documents.models import WorkingRegulation
+from chibo.figures import stats
 from chibo.lib.vnnumbers import number
 from chibo.members import operations as ops
 from chibo.members.models import Membership, MembershipKind, Person, Position
-from chibo.reports import stats
 from chibo.test import ChiboTestCase, add_member
 
 D = dt.date

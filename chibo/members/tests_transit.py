@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.urls import reverse
 
+from chibo.compliance import checks
+from chibo.figures import stats
 from chibo.members import operations as ops
 from chibo.members.models import MembershipKind
-from chibo.reports import stats
-from chibo.rules import checks
 from chibo.test import ChiboTestCase, add_member
 
 D = dt.date

@@ -11,12 +11,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from chibo.accounts.models import ApiToken
+from chibo.compliance import checks
+from chibo.compliance.register import check_dissemination, check_security_resolution
 from chibo.meetings.models import Meeting
 from chibo.register import operations as ops
 from chibo.register import progress
-from chibo.register.checks import check_dissemination, check_security_resolution
 from chibo.register.models import Advice, Dissemination, Document, Outcome, Participation
-from chibo.rules import checks
 from chibo.test import ChiboTestCase, add_member
 from chibo.tests_csrf import fill
 

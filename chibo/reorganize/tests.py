@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chibo.accounts import access
 from chibo.accounts.models import User
+from chibo.compliance import checks
 from chibo.demo import briefings as demo_briefings
 from chibo.demo import meetings as demo_meetings
 from chibo.demo import people as demo_people
@@ -23,7 +24,6 @@ from chibo.members.models import Membership, MembershipKind, PoliceService, Posi
 from chibo.orgs import operations as tree
 from chibo.reorganize import workflows
 from chibo.reorganize.invariants import misplaced_on, nobody_lost
-from chibo.rules import checks
 from chibo.test import ChiboTestCase, add_member, attrs
 
 D = dt.date

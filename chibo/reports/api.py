@@ -6,8 +6,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from chibo.compliance import served
 from chibo.lib import params
-from chibo.reports import stats, views_monthly
+from chibo.reports import views_monthly
 from chibo.reports.views import scope_ids
 
 router = Router(tags=["stats"])
@@ -17,7 +18,7 @@ router = Router(tags=["stats"])
 def get_stats(request: HttpRequest, as_of: str = "", org: str = ""):
     on = params.as_of({"as_of": as_of})
     org_id = params.optional_int({"org": org}, "org", "tổ chức")
-    return stats.compute(scope_ids=scope_ids(request.user, on, org_id), on=on).as_json()
+    return served.overview(scope_ids=scope_ids(request.user, on, org_id), on=on).as_json()
 
 
 reports = Router(tags=["reports"])

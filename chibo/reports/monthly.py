@@ -5,7 +5,7 @@ recognized as official (R-MEM-06) and transferred (R-MEM-09), and the findings s
 that day; the same rows feed the page, the .xlsx, the Party-format .docx and the API.
 
 Meetings come from the monthly board (``chibo.meetings.board``), members from the overview
-(``chibo.reports.stats``), findings from the compliance checks: the figures agree with those
+(``chibo.figures.stats``), findings from the compliance checks: the figures agree with those
 pages. A fixed number of queries, whatever the number of cells.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from chibo.compliance import served
 from chibo.lib import vntext
 from chibo.lib.idlist import IdList
 from chibo.lib.params import MAX_YEAR, MIN_YEAR, InvalidParam
@@ -24,8 +25,6 @@ from chibo.meetings import board
 from chibo.meetings.models import Stage
 from chibo.members.models import Membership, MembershipKind, Reason, Transfer
 from chibo.orgs.models import Organization
-from chibo.reports import stats
-from chibo.rules import checks
 
 MONTH = re.compile(r"^\s*(?:(\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2}))\s*$")
 
@@ -188,7 +187,7 @@ def compute(
                 if cell.level:
                     levels[cell.level] += 1
 
-    overview = stats.compute(scope_ids=scope_ids, on=as_of)
+    overview = served.overview(scope_ids=scope_ids, on=as_of)
     for row in overview.cells:
         cell = cells.setdefault(
             row.organization_id, CellMonth(row.organization_id, row.version.name)
@@ -222,7 +221,7 @@ def compute(
         cells[cell_id].transferred_in = n
 
     other = 0
-    for finding in checks.run(scope_ids=scope_ids, on=as_of, overview=overview):
+    for finding in served.findings(scope_ids=scope_ids, on=as_of, overview=overview):
         if finding.organization_id in cells:
             cells[finding.organization_id].findings.append(finding.message)
         else:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from chibo.accounts.models import User
 from chibo.demo import people, structure, users
 from chibo.documents import operations as documents
+from chibo.figures import stats
 from chibo.members import operations as ops
-from chibo.reports import stats
 from chibo.test import DAY, ChiboTestCase, add_member
 
 D = dt.date

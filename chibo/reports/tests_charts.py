@@ -8,10 +8,11 @@ import re
 from django.test import SimpleTestCase
 from django.urls import reverse
 
+from chibo.figures import stats
 from chibo.meetings.board import Month
 from chibo.meetings.models import Evaluation, Kind, Rubric, Side
 from chibo.members import operations as ops
-from chibo.reports import charts, stats
+from chibo.reports import charts
 from chibo.reports.tests_monthly import hold
 from chibo.test import ChiboTestCase, add_member
 

@@ -160,7 +160,7 @@ class MonthlyFiguresTests(ChiboTestCase):
         self.assertEqual(self.cells(self.compute(today=D(2023, 5, 20)))[a.name].recognized, 1)
 
     def test_open_findings_are_the_checks_of_the_last_day(self):
-        from chibo.rules import checks
+        from chibo.compliance import checks
 
         report = self.compute()
         found = checks.run(scope_ids=None, on=D(2023, 5, 31))

@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from chibo.accounts import access
+from chibo.compliance import served
+from chibo.figures import stats
 from chibo.lib import params
 from chibo.lib.vnnumbers import number
 from chibo.orgs.models import Organization
-from chibo.reports import charts, stats
-from chibo.rules import checks
+from chibo.reports import charts
 
 LABELS = {
     "commune_committees": "Đảng ủy xã, phường, thị trấn",
@@ -43,8 +44,8 @@ def overview(request):
     on = params.as_of(request.GET)
     org_id = params.optional_int(request.GET, "org", "tổ chức")
     ids = scope_ids(request.user, on, org_id)
-    data = stats.compute(scope_ids=ids, on=on)
-    found = checks.run(scope_ids=ids, on=on, overview=data)
+    data = served.overview(scope_ids=ids, on=on)
+    found = served.findings(scope_ids=ids, on=on, overview=data)
     figures = data.figures
     cells = figures["police_cells"]
 

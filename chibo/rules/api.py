@@ -9,10 +9,11 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from chibo.accounts import access
+from chibo.compliance import served
 from chibo.lib import apiforms, params
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import basis, checks, forms, operations
+from chibo.rules import basis, forms, operations
 from chibo.rules.models import DayKind, year_days
 from chibo.rules.views import calendar_year
 
@@ -43,7 +44,7 @@ class FindingList(Schema):
 def list_findings(request: HttpRequest, as_of: str = "", org: str = ""):
     on = params.as_of({"as_of": as_of})
     org_id = params.optional_int({"org": org}, "org", "tổ chức")
-    found = checks.run(scope_ids=scope_ids(request.user, on, org_id), on=on)
+    found = served.findings(scope_ids=scope_ids(request.user, on, org_id), on=on)
     return {"as_of": on, "count": len(found), "findings": [f.as_json() for f in found]}
 
 
@@ -65,7 +66,7 @@ DismissIn = apiforms.schema_of(forms.DismissForm, "DismissIn")
 )
 def dismiss(request: HttpRequest, body: DismissIn, as_of: str = ""):
     on = params.as_of({"as_of": as_of})
-    found = checks.run(scope_ids=scope_ids(request.user, on, None), on=on)
+    found = served.findings(scope_ids=scope_ids(request.user, on, None), on=on)
     finding = next((f for f in found if f.key == body.key), None)
     if finding is None:
         raise Http404

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
 
+from chibo.compliance.checks import SOURCES
 from chibo.meetings.models import Rubric
 from chibo.orgs.models import TermPolicy
-from chibo.rules.checks import SOURCES
 from chibo.rules.models import RuleSet
 
 # What each check of ``checks.py`` looks at, in chibo's words; ``{field}`` is a value of the

@@ -1,7 +1,7 @@
 from django import forms
 
+from chibo.compliance.checks import SOURCES
 from chibo.lib.forms import Form, TextField
-from chibo.rules.checks import SOURCES
 from chibo.rules.models import Severity
 from chibo.rules.titles import title
 

@@ -5,8 +5,8 @@ import datetime as dt
 from django.db import transaction
 
 from chibo import audit
+from chibo.compliance.checks import Finding
 from chibo.orgs.models import Organization
-from chibo.rules.checks import Finding
 from chibo.rules.models import Dismissal
 
 

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.briefings import operations as briefings
+from chibo.compliance import checks, daily
 from chibo.meetings import operations as meetings
 from chibo.meetings.models import Kind, Presence
 from chibo.members import operations as members
 from chibo.orgs.models import Term
-from chibo.rules import checks, daily
 from chibo.rules.models import Dismissal, FindingRecord
 from chibo.test import ChiboTestCase, add_member
 

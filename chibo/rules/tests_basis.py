@@ -5,8 +5,8 @@ from every finding and from the footer of the figures."""
 from django.test import Client
 from django.urls import reverse
 
+from chibo.compliance.checks import SOURCES
 from chibo.rules import basis
-from chibo.rules.checks import SOURCES
 from chibo.test import ChiboTestCase, add_member
 
 PAGE = "/alerts/basis/"

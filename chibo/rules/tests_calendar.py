@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from chibo.accounts.models import Role
 from chibo.briefings import operations as briefings
+from chibo.compliance import daily
 from chibo.lib import vndates
 from chibo.meetings import quality
 from chibo.meetings.models import Kind, Presence, Rubric
 from chibo.members import operations as members
 from chibo.members.models import Transfer
 from chibo.orgs import operations as orgs
-from chibo.rules import daily
 from chibo.rules.models import CalendarDay, CalendarYear, DayKind, FindingRecord, RuleSet
 from chibo.rules.models import working_calendar as official
 from chibo.rules.tests import CheckTestCase, rules_of

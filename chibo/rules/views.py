@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts import access
+from chibo.compliance import checks, served
 from chibo.lib import params
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
-from chibo.rules import basis, checks, forms, operations
+from chibo.rules import basis, forms, operations
 from chibo.rules.models import (
     CalendarYear,
     DayKind,
@@ -67,7 +68,7 @@ def _offers(user, findings: list[checks.Finding], on: dt.date) -> tuple[dict[str
 
 
 def findings_for(user, on, org_id=None) -> list[checks.Finding]:
-    return checks.run(scope_ids=scope_ids(user, on, org_id), on=on)
+    return served.findings(scope_ids=scope_ids(user, on, org_id), on=on)
 
 
 @require_GET

@@ -33,7 +33,7 @@ STALE_AFTER = dt.timedelta(days=2)
 
 
 def _record_findings(day: dt.date) -> str:
-    from chibo.rules import daily
+    from chibo.compliance import daily
 
     outcome = daily.record(day)
     return f"{outcome.new} mới, {outcome.still_open} vẫn còn, {outcome.resolved} đã khắc phục"

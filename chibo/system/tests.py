@@ -26,7 +26,7 @@ class RunJobsTests(ChiboTestCase):
         self.assertIn("Thành công", out.getvalue())
         records = FindingRecord.objects.count()
         # A second run the same day (timer firing again) does the work no more.
-        with mock.patch("chibo.rules.daily.record") as record:
+        with mock.patch("chibo.compliance.daily.record") as record:
             call_command("run_jobs", "--as-of", "2023-05-24", stdout=io.StringIO())
         record.assert_not_called()
         self.assertEqual(FindingRecord.objects.count(), records)

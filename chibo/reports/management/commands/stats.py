@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from chibo.figures import stats
 from chibo.lib import params
-from chibo.reports import stats
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from chibo.compliance import checks
 from chibo.lib import params
-from chibo.rules import checks
 
 
 class Command(BaseCommand):

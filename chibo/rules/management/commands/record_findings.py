@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from chibo.compliance import daily
 from chibo.lib.vndates import DateParseError, parse_date
-from chibo.rules import daily
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
-"""Compliance checks of the register (added to ``chibo.rules.checks.CHECKS``): overdue
-dissemination of a higher document (F-9), and a commune committee without its resolution on
-security and order for the year by the configured day (F-8, [G])."""
+"""Compliance checks on the documents register (listed in ``chibo.compliance.checks.CHECKS``):
+overdue dissemination of a higher document (F-9), and a commune committee without its
+resolution on security and order for the year by the configured day (F-8, [G])."""
 
 import datetime as dt
 from typing import TYPE_CHECKING
@@ -14,8 +14,8 @@ from chibo.register import progress
 from chibo.register.models import Direction, Dissemination, DocType, Document
 from chibo.rules.models import Severity
 
-if TYPE_CHECKING:  # the engine sits above this app; only its types are named here
-    from chibo.rules.checks import Context, Finding
+if TYPE_CHECKING:  # checks.py imports this module; only its types are named here
+    from chibo.compliance.checks import Context, Finding
 
 
 def security_deadline(year: int) -> dt.date:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from chibo.compliance import checks
 from chibo.lib import vndates
 from chibo.lib.vndates import format_date
 from chibo.members.models import Membership, MembershipKind, PartyRecord
-from chibo.rules import checks
 from chibo.rules.models import FindingRecord, RuleSet, working_calendar
 
 

@@ -16,6 +16,8 @@ from django.db.models.functions import TruncMonth
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from chibo.briefings.models import Assignment, Recommendation, RecStatus
+from chibo.compliance.register import check_dissemination, check_security_resolution
+from chibo.figures import stats
 from chibo.lib import vndates, vntext
 from chibo.lib.idlist import IdList
 from chibo.lib.vndates import format_date
@@ -31,8 +33,6 @@ from chibo.meetings.models import (
 )
 from chibo.members.models import Membership, PartyRecord, Person, Transfer
 from chibo.orgs.models import Term, with_predecessors
-from chibo.register.checks import check_dissemination, check_security_resolution
-from chibo.reports import stats
 from chibo.rules.models import Dismissal, RuleSet, Severity, working_calendar
 
 SOURCES = {

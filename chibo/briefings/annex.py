@@ -1,17 +1,18 @@
 """The conference's annex (.xlsx): one row per police cell under the host, as of the
 conference day, headed "Kèm theo Báo cáo số …" so it travels with the BÁO CÁO it belongs to
 (issue 14, item 4). The warnings column lists the same findings the overview and the alerts
-board show for the cell that day (the compliance checks), not only the structural ones."""
+board show for the cell that day (the compliance checks, handed in as for the BÁO CÁO), not
+only the structural ones."""
 
 import datetime as dt
 from collections import defaultdict
 
 from chibo.briefings.models import Conference, IssuedPaper, PaperKind
+from chibo.briefings.papers import open_findings
+from chibo.figures import stats
 from chibo.lib import xlsx
 from chibo.lib.xlsx import Column
 from chibo.orgs.models import Organization
-from chibo.reports import stats
-from chibo.rules import checks
 
 COLUMNS = [
     Column("STT", xlsx.INTEGER),
@@ -52,7 +53,7 @@ def rows(conference: Conference):
     )
     data = stats.compute(scope_ids=ids, on=conference.date)
     found = defaultdict(list)
-    for finding in checks.run(scope_ids=ids, on=conference.date, overview=data):
+    for finding in open_findings(ids, conference.date, data):
         found[finding.organization_id].append(finding.message)
     for index, row in enumerate(data.cells, start=1):
         yield [
