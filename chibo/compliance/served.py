@@ -38,7 +38,9 @@ def _scope(scope_ids: frozenset[int] | None) -> str:
     return hashlib.blake2b(ids.tobytes(), digest_size=16).hexdigest()
 
 
-def _served(what: str, scope_ids, on: dt.date, compute, *flags):
+def computed(what: str, scope_ids, on: dt.date, compute, *flags):
+    """What ``compute()`` returns for ``scope_ids`` on ``on``, kept under ``what`` until the
+    data changes (the result must depend on nothing else: no user, no request)."""
     key = ":".join(
         [what, str(ENGINE), on.isoformat(), str(generation.current()), _scope(scope_ids)]
         + [str(f) for f in flags]
@@ -53,7 +55,7 @@ def _served(what: str, scope_ids, on: dt.date, compute, *flags):
 
 def overview(*, scope_ids: frozenset[int] | None, on: dt.date) -> stats.Overview:
     """``stats.compute``, served."""
-    return _served("overview", scope_ids, on, lambda: stats.compute(scope_ids=scope_ids, on=on))
+    return computed("overview", scope_ids, on, lambda: stats.compute(scope_ids=scope_ids, on=on))
 
 
 def findings(
@@ -65,7 +67,7 @@ def findings(
 ) -> list[checks.Finding]:
     """``checks.run``, served (``overview``, when the caller has the figures already, saves
     computing them again on a miss)."""
-    return _served(
+    return computed(
         "findings",
         scope_ids,
         on,

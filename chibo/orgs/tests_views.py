@@ -447,3 +447,55 @@ class LazyTreeTests(ChiboTestCase):
         self.assertEqual(
             self.client.get(reverse("orgs:children", args=[self.district.pk])).status_code, 404
         )
+
+
+class TreeSearchTests(ChiboTestCase):
+    """Issue 16: a search builds only the matches and their path, and draws what pruning
+    the whole tree would draw."""
+
+    def test_search_draws_the_pruned_whole_tree(self):
+        from chibo.accounts import access
+        from chibo.accounts.access import Capability
+        from chibo.orgs.views import _search, build_tree
+
+        def shape(nodes):
+            return [
+                (n.version.organization_id, n.matched, n.sector_parent, shape(n.children))
+                for n in nodes
+            ]
+
+        on = dt.date(2023, 5, 24)
+        for user in (self.superuser, self.admin, self.board, self.police_viewer, self.committee):
+            scope = access.scope(user, on)
+            in_scope = scope.filter(OrgVersion.objects.on(on), Capability.VIEW, "organization_id")
+            for query in ("xa b", "cong an", "huyen", "Tỉnh", "không có"):
+                with self.subTest(user=user.username, query=query):
+                    whole = build_tree(in_scope.sorted_by_name(), on, query)
+                    self.assertEqual(shape(_search(in_scope, on, query)), shape(whole))
+        self.assertTrue(shape(_search(in_scope, on, "xa a")))
+
+    def test_search_query_count_does_not_grow_with_organizations(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login(self.board)
+        url = reverse("orgs:tree")
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                response = self.client.get(url, {"as_of": "2023-05-24", "q": "chi bo"})
+            self.assertContains(response, "Chi bộ Công an xã A")
+            return len(ctx)
+
+        before = count()
+        for i in range(10):
+            commune = operations.create(
+                attrs=attrs(f"Đảng ủy xã C{i}"), on=START, by=None, parent=self.district
+            )
+            operations.create(
+                attrs=attrs(f"Chi bộ C{i}", Kind.SUBORDINATE_CELL, "CB"),
+                on=START,
+                by=None,
+                parent=commune,
+            )
+        self.assertEqual(count(), before)

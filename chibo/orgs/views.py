@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts import access
 from chibo.accounts.access import Capability
 from chibo.lib import params, vntext
+from chibo.lib.idlist import IdList
 from chibo.lib.pages import form_page, posted
 from chibo.lib.validity import valid_on
 from chibo.orgs import forms, operations
@@ -81,8 +82,10 @@ def tree(request):
     scope = access.scope(request.user, on)
     in_scope = scope.filter(OrgVersion.objects.on(on), Capability.VIEW, "organization_id")
     count = in_scope.count()
-    if query or count <= settings.CHIBO_TREE_EAGER_MAX:
-        roots = build_tree(in_scope.sorted_by_name(), on, query)
+    if query:
+        roots = _search(in_scope, on, query)
+    elif count <= settings.CHIBO_TREE_EAGER_MAX:
+        roots = build_tree(in_scope.sorted_by_name(), on)
     else:
         roots = _top_levels(scope, in_scope, on)
     context = {
@@ -96,6 +99,33 @@ def tree(request):
         "can_merge": scope.can_anywhere(Capability.MANAGE_STRUCTURE),
     }
     return render(request, "orgs/tree.html", context)
+
+
+def _search(in_scope, on: dt.date, query: str) -> list[Node]:
+    """The matches of ``query`` and the path down to them: names and links are read as
+    plain values to find them, and only those organizations are built into the tree (a
+    search of the country builds a few dozen nodes, not every organization). The result is
+    the whole tree pruned to the matches: each kept organization's superiors are kept too,
+    so each hangs under the same superior as in the whole tree."""
+    key = vntext.search_key(query)
+    names = in_scope.values_list("organization_id", "name")
+    keep = {org_id for org_id, name in names if key in vntext.search_key(name)}
+    ids = in_scope.values("organization_id")
+    superiors: dict[int, list[int]] = {}
+    for child_id, parent_id in (
+        OrgLink.objects.on(on)
+        .filter(child_id__in=ids, parent_id__in=ids)
+        .values_list("child_id", "parent_id")
+    ):
+        superiors.setdefault(child_id, []).append(parent_id)
+    todo = list(keep)
+    while todo:
+        for parent_id in superiors.get(todo.pop(), []):
+            if parent_id not in keep:
+                keep.add(parent_id)
+                todo.append(parent_id)
+    versions = in_scope.filter(organization_id__in=IdList(keep)).sorted_by_name()
+    return build_tree(versions, on, query)
 
 
 def _top_levels(scope, in_scope, on: dt.date) -> list[Node]:

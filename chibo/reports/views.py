@@ -102,6 +102,9 @@ def overview(request):
         "elsewhere": sum(len(items) for org, items in by_org.items() if org not in cell_ids),
         "alerts": Counter(f.severity for f in found),
         "total": len(found),
-        "members_chart": charts.members_chart(ids, on),
+        # Twelve month ends counted over the scope: served like the figures.
+        "members_chart": served.computed(
+            "members_chart", ids, on, lambda: charts.members_chart(ids, on)
+        ),
     }
     return render(request, "reports/overview.html", context)

@@ -308,6 +308,11 @@ class BoardTests(CheckTestCase):
         # Before the day it was set aside, the finding still shows.
         self.assertEqual(len(rules_of(D(2023, 5, 23), self.cell_a, "R-ORG-01")), 1)
         self.assertTrue(checks.run(scope_ids=None, on=D(2023, 5, 24), include_dismissed=True))
+        # The board counts what was set aside in its scope; a commune outside it does not.
+        board = reverse("rules:alerts") + "?as_of=2023-05-24"
+        self.assertContains(self.client.get(board), "đã bỏ qua: 1")
+        self.login(self.outsider)
+        self.assertNotContains(self.client.get(board), "đã bỏ qua:")
 
     def test_daily_record(self):
         self.staff(self.cell_a, 2)

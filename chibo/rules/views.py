@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts import access
 from chibo.compliance import checks, served
 from chibo.lib import params
+from chibo.lib.idlist import IdList
 from chibo.lib.pages import form_page, posted
 from chibo.orgs.models import Organization
 from chibo.reports.views import scope_ids
@@ -75,7 +76,8 @@ def findings_for(user, on, org_id=None) -> list[checks.Finding]:
 def alerts(request):
     on = params.as_of(request.GET)
     org_id = params.optional_int(request.GET, "org", "tổ chức")
-    found = findings_for(request.user, on, org_id)
+    ids = scope_ids(request.user, on, org_id)
+    found = served.findings(scope_ids=ids, on=on)
     form = forms.FilterForm(request.GET or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
@@ -115,11 +117,18 @@ def alerts(request):
         "query": _query(request),
         "since": since,
         "ruleset": RuleSet.on(on),
-        "dismissed": Dismissal.objects.filter(
-            organization_id__in=[f.organization_id for f in found] or [0]
-        ).count(),
+        "dismissed": _dismissed_in(ids),
     }
     return render(request, "rules/alerts.html", context)
+
+
+def _dismissed_in(ids: frozenset[int] | None) -> int:
+    """How many findings of the scope have been set aside (none filtered for a user who sees
+    everything; the scope as one parameter list otherwise)."""
+    dismissals = Dismissal.objects.all()
+    if ids is not None:
+        dismissals = dismissals.filter(organization_id__in=IdList(ids))
+    return dismissals.count()
 
 
 @require_http_methods(["GET", "POST"])
