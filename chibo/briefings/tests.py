@@ -32,8 +32,8 @@ def paragraphs(content: bytes) -> tuple[Document, list[str]]:
 class LayerTests(SimpleTestCase):
     def test_papers_do_not_import_the_checks_that_import_briefings(self):
         """Conventions, layers: the checks read briefings, so briefings receives their
-        findings (``use_findings``) instead of importing them; rules hands in the served
-        findings (issue 16)."""
+        findings (``use_findings``) instead of importing them; rules hands in the checks'
+        own run, never served findings: an issued paper states what is found when issued."""
         import ast
         import inspect
 
@@ -51,9 +51,9 @@ class LayerTests(SimpleTestCase):
             }
             above = ("chibo.rules", "chibo.compliance", "chibo.reports")
             self.assertFalse({m for m in imported if m and m.startswith(above)}, module)
-        from chibo.compliance import served
+        from chibo.compliance import checks
 
-        self.assertEqual(papers._findings_source, [served.findings])
+        self.assertEqual(papers._findings_source, [checks.run])
 
 
 class DemoPapersTests(TestCase):

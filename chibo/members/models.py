@@ -259,7 +259,7 @@ class MembershipQuerySet(models.QuerySet):
         person = OuterRef("person_id")
         return (
             self.on(on)
-            .filter(member_on(on, "party__"))
+            .filter(member_on(on, "person__party__"))
             .select_related("person", "person__party")
             .annotate(
                 rank=Subquery(

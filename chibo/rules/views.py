@@ -117,15 +117,15 @@ def alerts(request):
         "query": _query(request),
         "since": since,
         "ruleset": RuleSet.on(on),
-        "dismissed": _dismissed_in(ids),
+        "dismissed": _dismissed_in(ids, on),
     }
     return render(request, "rules/alerts.html", context)
 
 
-def _dismissed_in(ids: frozenset[int] | None) -> int:
+def _dismissed_in(ids: frozenset[int] | None, on: dt.date) -> int:
     """How many findings of the scope have been set aside (none filtered for a user who sees
     everything; the scope as one parameter list otherwise)."""
-    dismissals = Dismissal.objects.all()
+    dismissals = Dismissal.objects.filter(from_day__lte=on)
     if ids is not None:
         dismissals = dismissals.filter(organization_id__in=IdList(ids))
     return dismissals.count()
