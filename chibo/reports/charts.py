@@ -276,7 +276,7 @@ def members_chart(scope_ids: frozenset[int] | None, on: dt.date, *, key: str = "
             memberships = memberships.filter(cell_id__in=IdList(scope_ids))
         counts = memberships.aggregate(
             members=Count("person_id", distinct=True),
-            official=Count("person_id", filter=official_on(day, "party__"), distinct=True),
+            official=Count("person_id", filter=official_on(day, "person__party__"), distinct=True),
         )
         official.append(counts["official"])
         probationary.append(counts["members"] - counts["official"])
