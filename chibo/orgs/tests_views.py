@@ -13,6 +13,20 @@ from chibo.test import START, ChiboTestCase, attrs
 D = dt.date
 
 
+def add_communes(district, count: int) -> None:
+    """``count`` communes under ``district``, each with a cell: a tree that grows."""
+    for i in range(count):
+        commune = operations.create(
+            attrs=attrs(f"Đảng ủy xã C{i}"), on=START, by=None, parent=district
+        )
+        operations.create(
+            attrs=attrs(f"Chi bộ C{i}", Kind.SUBORDINATE_CELL, "CB"),
+            on=START,
+            by=None,
+            parent=commune,
+        )
+
+
 class TreePageTests(ChiboTestCase):
     url = reverse("orgs:tree")
 
@@ -82,16 +96,7 @@ class TreePageTests(ChiboTestCase):
             return len(ctx)
 
         before = count()
-        for i in range(20):
-            commune = operations.create(
-                attrs=attrs(f"Đảng ủy xã C{i}"), on=START, by=None, parent=self.district
-            )
-            operations.create(
-                attrs=attrs(f"Chi bộ C{i}", Kind.SUBORDINATE_CELL, "CB"),
-                on=START,
-                by=None,
-                parent=commune,
-            )
+        add_communes(self.district, 20)
         self.assertEqual(count(), before)
         self.assertLessEqual(before, 8)
 
@@ -488,14 +493,5 @@ class TreeSearchTests(ChiboTestCase):
             return len(ctx)
 
         before = count()
-        for i in range(10):
-            commune = operations.create(
-                attrs=attrs(f"Đảng ủy xã C{i}"), on=START, by=None, parent=self.district
-            )
-            operations.create(
-                attrs=attrs(f"Chi bộ C{i}", Kind.SUBORDINATE_CELL, "CB"),
-                on=START,
-                by=None,
-                parent=commune,
-            )
+        add_communes(self.district, 10)
         self.assertEqual(count(), before)
