@@ -2,77 +2,115 @@
 
 The overview, the alerts board, the monthly report and the API ask here rather than running
 the checks themselves. What the checks and the figures return depends only on the data, the
-date and the scope, so each result is kept under (what, engine version, date, the data's
-generation, scope) and served until the data changes: any recorded write is a new generation
+date, the scope and a few settings, so each result is kept under (what, engine version,
+settings, script prefix, date, scope) together with the data's generation it was computed
+at, and served while the generation is the same: any recorded write is a new generation
 (``chibo.audit.generation``), and the rule set in force on a date is data too. Today and past
-dates are served alike; the first view after a change computes, the next ones read.
+dates are served alike; the first view after a change computes, the next ones read. One entry
+per key: a new generation replaces the old value rather than piling up beside it.
 
-A result is kept only once the transaction that computed it has committed (``on_commit``):
-a view that wrote and then rolled back never leaves behind figures of data that did not
-happen. The cache is ``CACHES["computed"]`` (per process by default; one shared backend
-serves every worker if configured), and every entry also expires after
-``CHIBO_COMPUTED_SECONDS``.
+A result is kept only when it cannot be older than its generation: the generation is read
+first, then ``generation.settled()`` must show no other transaction still writing history
+(on PostgreSQL one may commit a lower id after a higher one), and only then is it computed.
+It is stored once the transaction that computed it has committed (``on_commit``): a view
+that wrote and then rolled back never leaves behind figures of data that did not happen.
+The cache is ``CACHES["computed"]`` (per process by default; one shared backend serves every
+worker if configured), and entries expire after ``CHIBO_COMPUTED_SECONDS`` to bound memory.
 """
 
 import datetime as dt
 import hashlib
 from array import array
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.urls import get_script_prefix
 
 from chibo.audit import generation
 from chibo.compliance import checks
 from chibo.figures import stats
 
 # Raised whenever a change of the checks or of the figures' code changes what they return
-# for the same data (a deploy then serves nothing computed by the previous code).
-ENGINE = 1
+# for the same data (a shared cache then serves nothing computed by the previous code).
+ENGINE = 2
 CACHE = "computed"
+# Settings the checks or the figures read: a result computed under other values is another.
+SETTINGS = ("CHIBO_TRANSIT_COUNTS_IN", "CHIBO_SECURITY_RESOLUTION_BY", "TIME_ZONE")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _scope(scope_ids: frozenset[int] | None) -> str:
     if scope_ids is None:
         return "all"
-    ids = array("q", sorted(scope_ids))
-    return hashlib.blake2b(ids.tobytes(), digest_size=16).hexdigest()
+    return _digest(array("q", sorted(scope_ids)).tobytes())
+
+
+def key(what: str, scope_ids: frozenset[int] | None, on: dt.date, *flags) -> str:
+    """Where ``what`` for this scope and date is kept: everything it depends on except the
+    data, whose generation is kept beside the value. Links in findings carry the script
+    prefix, so a site served under two prefixes keeps two answers."""
+    fixed = repr([getattr(settings, name, None) for name in SETTINGS]).encode()
+    parts = [what, str(ENGINE), _digest(fixed), get_script_prefix(), on.isoformat()]
+    return ":".join(parts + [_scope(scope_ids)] + [str(f) for f in flags])
+
+
+class Reading:
+    """One view's reading of the data: the generation is read once, however many results
+    the view asks for (the overview asks for three)."""
+
+    def __init__(self):
+        self.generation = generation.current()
+        self._settled: bool | None = None
+
+    def computed(self, what: str, scope_ids, on: dt.date, compute, *flags):
+        """What ``compute()`` returns for ``scope_ids`` on ``on``, kept under ``what`` until
+        the data changes (the result must depend on nothing else: no user, no request)."""
+        cache = caches[CACHE]
+        where = key(what, scope_ids, on, *flags)
+        held = cache.get(where)
+        if held is not None and held[0] == self.generation:
+            return held[1]
+        if self._settled is None:  # asked once, after the generation and before computing
+            self._settled = generation.settled()
+        value = compute()
+        if self._settled:
+            kept = (self.generation, value)
+            transaction.on_commit(lambda: cache.set(where, kept), robust=True)
+        return value
+
+    def overview(self, *, scope_ids: frozenset[int] | None, on: dt.date) -> stats.Overview:
+        """``stats.compute``, served."""
+        return self.computed(
+            "overview", scope_ids, on, lambda: stats.compute(scope_ids=scope_ids, on=on)
+        )
+
+    def findings(
+        self, *, scope_ids: frozenset[int] | None, on: dt.date, include_dismissed: bool = False
+    ) -> list[checks.Finding]:
+        """``checks.run``, served. It computes its own figures: figures served from an
+        earlier computation would be as old as that one (review of issue 16)."""
+        return self.computed(
+            "findings",
+            scope_ids,
+            on,
+            lambda: checks.run(scope_ids=scope_ids, on=on, include_dismissed=include_dismissed),
+            include_dismissed,
+        )
 
 
 def computed(what: str, scope_ids, on: dt.date, compute, *flags):
-    """What ``compute()`` returns for ``scope_ids`` on ``on``, kept under ``what`` until the
-    data changes (the result must depend on nothing else: no user, no request)."""
-    key = ":".join(
-        [what, str(ENGINE), on.isoformat(), str(generation.current()), _scope(scope_ids)]
-        + [str(f) for f in flags]
-    )
-    cache = caches[CACHE]
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        transaction.on_commit(lambda: cache.set(key, value), robust=True)
-    return value
+    return Reading().computed(what, scope_ids, on, compute, *flags)
 
 
 def overview(*, scope_ids: frozenset[int] | None, on: dt.date) -> stats.Overview:
-    """``stats.compute``, served."""
-    return computed("overview", scope_ids, on, lambda: stats.compute(scope_ids=scope_ids, on=on))
+    return Reading().overview(scope_ids=scope_ids, on=on)
 
 
 def findings(
-    *,
-    scope_ids: frozenset[int] | None,
-    on: dt.date,
-    include_dismissed: bool = False,
-    overview: stats.Overview | None = None,
+    *, scope_ids: frozenset[int] | None, on: dt.date, include_dismissed: bool = False
 ) -> list[checks.Finding]:
-    """``checks.run``, served. ``overview`` is accepted for the callers' convenience and not
-    used: figures computed before the generation was read could be older than it, and
-    findings built on them would be kept under a newer generation (review of issue 16)."""
-    del overview
-    return computed(
-        "findings",
-        scope_ids,
-        on,
-        lambda: checks.run(scope_ids=scope_ids, on=on, include_dismissed=include_dismissed),
-        include_dismissed,
-    )
+    return Reading().findings(scope_ids=scope_ids, on=on, include_dismissed=include_dismissed)

@@ -2,11 +2,13 @@
 as the checks, kept until a recorded change, never kept from a rolled-back transaction."""
 
 import datetime as dt
+from unittest import skipUnless
 
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from chibo.accounts import access
 from chibo.audit import generation
@@ -101,6 +103,7 @@ class ServedFindingsTests(ChiboTestCase):
                 raise Undone
         except Undone:
             pass
+        self.assertIsNone(caches["computed"].get(served.key("overview", ids, DAY)))
         self.assertEqual(served.overview(scope_ids=ids, on=DAY).figures["members"], 0)
 
     def test_the_overview_page_serves_its_figures_and_findings(self):
@@ -120,3 +123,119 @@ class ServedFindingsTests(ChiboTestCase):
         self.assertEqual(again.context["total"], first.context["total"])
         self.assertEqual(again.context["figures"], first.context["figures"])
         self.assertLess(len(warm), len(cold) - 10)
+        # The figures, the findings and the chart: one reading of the generation for all three.
+        history = [q["sql"] for q in warm if '"audit_entry"' in q["sql"]]
+        self.assertEqual(len(history), 1, history)
+
+
+class KeepingTestCase(ChiboTestCase):
+    def keep(self, compute):
+        """Compute and commit: what is kept is kept here, as after a view."""
+        with self.captureOnCommitCallbacks(execute=True):
+            return compute()
+
+
+class ServedKeyTests(KeepingTestCase):
+    """Each thing a result depends on is part of where it is kept: an answer kept for one
+    scope, date, flag, prefix or setting is never served for another (review of issue 16)."""
+
+    def test_scope(self):
+        a, b = frozenset({self.cell_a.pk}), frozenset({self.cell_b.pk})
+        kept = self.keep(lambda: served.findings(scope_ids=a, on=DAY))
+        other = served.findings(scope_ids=b, on=DAY)
+        self.assertEqual(other, checks.run(scope_ids=b, on=DAY))
+        self.assertNotEqual(keys(other), keys(kept))
+
+    def test_date(self):
+        ids = frozenset({self.cell_a.pk})
+        add_member(self.cell_a, "Võ Thị Hoa", ceremony=DAY, official=False)
+        kept = self.keep(lambda: served.overview(scope_ids=ids, on=DAY))
+        self.assertEqual(kept.figures["members"], 1)
+        before = served.overview(scope_ids=ids, on=DAY - dt.timedelta(days=1))
+        self.assertEqual(before.figures["members"], 0)
+
+    def test_dismissed_findings_asked_for_or_not(self):
+        ids = frozenset({self.cell_a.pk})
+        finding = next(f for f in checks.run(scope_ids=ids, on=DAY) if f.rule_id == "R-ORG-04")
+        operations.dismiss(
+            finding=finding, organization=self.cell_a, reason="Đã báo cáo", on=DAY, by=self.board
+        )
+        kept = self.keep(lambda: served.findings(scope_ids=ids, on=DAY))
+        self.assertNotIn(finding.key, keys(kept))
+        every = served.findings(scope_ids=ids, on=DAY, include_dismissed=True)
+        self.assertIn(finding.key, keys(every))
+        self.assertEqual(every, checks.run(scope_ids=ids, on=DAY, include_dismissed=True))
+
+    def test_script_prefix(self):
+        ids = frozenset({self.cell_a.pk})
+        kept = self.keep(lambda: served.findings(scope_ids=ids, on=DAY))
+        self.assertTrue(
+            all(f.url.startswith("/") and not f.url.startswith("/chibo/") for f in kept)
+        )
+        set_script_prefix("/chibo/")
+        try:
+            under = served.findings(scope_ids=ids, on=DAY)
+        finally:
+            clear_script_prefix()
+        self.assertTrue(under)
+        self.assertTrue(all(f.url.startswith("/chibo/") for f in under), [f.url for f in under])
+
+    def test_settings_the_checks_read(self):
+        ids = frozenset({self.cell_a.pk})
+        where = served.key("findings", ids, DAY, False)
+        with override_settings(CHIBO_SECURITY_RESOLUTION_BY="06-30"):
+            self.assertNotEqual(served.key("findings", ids, DAY, False), where)
+        with override_settings(CHIBO_TRANSIT_COUNTS_IN="none"):
+            self.assertNotEqual(served.key("findings", ids, DAY, False), where)
+
+    def test_one_entry_per_key_holds_the_latest_generation(self):
+        ids = frozenset({self.cell_a.pk})
+        self.keep(lambda: served.overview(scope_ids=ids, on=DAY))
+        first = caches["computed"].get(served.key("overview", ids, DAY))
+        self.assertEqual(first[0], generation.current())
+        add_member(self.cell_a, "Đặng Văn Khoa")
+        self.keep(lambda: served.overview(scope_ids=ids, on=DAY))
+        latest = caches["computed"].get(served.key("overview", ids, DAY))
+        self.assertGreater(latest[0], first[0])
+        self.assertEqual(latest[0], generation.current())
+        self.assertEqual(latest[1].figures["members"], first[1].figures["members"] + 1)
+
+
+@skipUnless(connection.vendor == "postgresql", "SQLite has one writer at a time")
+class UnsettledGenerationTests(KeepingTestCase):
+    """On PostgreSQL a transaction still writing history may commit a lower id than the
+    generation read: nothing computed meanwhile is kept (generation.settled)."""
+
+    def test_nothing_is_kept_while_another_session_writes_history(self):
+        ids = frozenset({self.cell_a.pk})
+        other = connections.create_connection("default")
+        try:
+            other.set_autocommit(False)
+            with other.cursor() as cursor:
+                cursor.execute(f'LOCK TABLE "{Entry._meta.db_table}" IN ROW EXCLUSIVE MODE')
+            self.assertFalse(generation.settled())
+            found = self.keep(lambda: served.findings(scope_ids=ids, on=DAY))
+            self.assertEqual(found, checks.run(scope_ids=ids, on=DAY))
+            self.assertIsNone(caches["computed"].get(served.key("findings", ids, DAY, False)))
+            other.rollback()
+        finally:
+            other.close()
+        self.assertTrue(generation.settled())
+        self.keep(lambda: served.findings(scope_ids=ids, on=DAY))
+        self.assertIsNotNone(caches["computed"].get(served.key("findings", ids, DAY, False)))
+
+
+class ServedToEveryoneTests(KeepingTestCase):
+    def test_a_page_gives_its_user_links_on_copies(self):
+        """The alerts page sets this user's link and offer on the findings it shows; what is
+        kept for every user stays as the checks made it, even when kept after the view (as
+        inside a request-wide transaction)."""
+        self.login(self.board)
+        ids = access.scope(self.board, DAY).ids()
+        with self.captureOnCommitCallbacks(execute=True):
+            page = self.client.get(reverse("rules:alerts") + "?as_of=2023-05-24")
+        self.assertContains(page, "bỏ qua")
+        _generation, kept = caches["computed"].get(served.key("findings", ids, DAY, False))
+        self.assertTrue(kept)
+        self.assertFalse([f.key for f in kept if hasattr(f, "link") or hasattr(f, "dismissable")])
+        self.assertEqual(kept, checks.run(scope_ids=ids, on=DAY))

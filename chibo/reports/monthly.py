@@ -187,7 +187,8 @@ def compute(
                 if cell.level:
                     levels[cell.level] += 1
 
-    overview = served.overview(scope_ids=scope_ids, on=as_of)
+    reading = served.Reading()
+    overview = reading.overview(scope_ids=scope_ids, on=as_of)
     for row in overview.cells:
         cell = cells.setdefault(
             row.organization_id, CellMonth(row.organization_id, row.version.name)
@@ -221,7 +222,7 @@ def compute(
         cells[cell_id].transferred_in = n
 
     other = 0
-    for finding in served.findings(scope_ids=scope_ids, on=as_of, overview=overview):
+    for finding in reading.findings(scope_ids=scope_ids, on=as_of):
         if finding.organization_id in cells:
             cells[finding.organization_id].findings.append(finding.message)
         else:

@@ -44,8 +44,9 @@ def overview(request):
     on = params.as_of(request.GET)
     org_id = params.optional_int(request.GET, "org", "tổ chức")
     ids = scope_ids(request.user, on, org_id)
-    data = served.overview(scope_ids=ids, on=on)
-    found = served.findings(scope_ids=ids, on=on, overview=data)
+    reading = served.Reading()
+    data = reading.overview(scope_ids=ids, on=on)
+    found = reading.findings(scope_ids=ids, on=on)
     figures = data.figures
     cells = figures["police_cells"]
 
@@ -103,7 +104,7 @@ def overview(request):
         "alerts": Counter(f.severity for f in found),
         "total": len(found),
         # Twelve month ends counted over the scope: served like the figures.
-        "members_chart": served.computed(
+        "members_chart": reading.computed(
             "members_chart", ids, on, lambda: charts.members_chart(ids, on)
         ),
     }

@@ -1,5 +1,6 @@
 """The alerts board (cảnh báo) per scope and date, and dismissing a finding with a reason."""
 
+import copy
 import datetime as dt
 from collections import Counter, defaultdict
 from urllib.parse import urlsplit
@@ -96,8 +97,11 @@ def alerts(request):
     page = Paginator(sorted(groups.items()), settings.CHIBO_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    keys = [f.key for _org, items in page for f in items]
+    # The findings are served to every user alike: this page's are copied before each is
+    # given what this user may do with it.
+    page.object_list = [(org, [copy.copy(f) for f in items]) for org, items in page]
     shown_here = [f for _org, items in page for f in items]
+    keys = [f.key for f in shown_here]
     links, dismissable = _offers(request.user, shown_here, on)
     for f in shown_here:  # what the template offers for each finding, computed above
         f.link, f.dismissable = links[f.key], f.key in dismissable
