@@ -149,7 +149,7 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         .values("cell_id")
         .annotate(
             members=Count("person_id", distinct=True),
-            official=Count("person_id", filter=official_on(on, "person__party__"), distinct=True),
+            official=Count("person_id", filter=official_on(on, "party__"), distinct=True),
         )
     )
     for item in counts:
@@ -193,7 +193,7 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     # Officers per cell, and how many are party members on the day, counted in SQL; names are
     # fetched only for the few who are not members (R-POL-02).
     services = PoliceService.objects.on(on).filter(cell_id__in=in_scope)
-    member = member_on(on, "person__party__")
+    member = member_on(on, "party__")
     per_cell = services.values("cell_id").annotate(
         officers=Count("person_id", distinct=True),
         members=Count("person_id", filter=member, distinct=True),
@@ -201,9 +201,13 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     for item in per_cell:
         row = rows[item["cell_id"]]
         row.officers, row.officers_members = item["officers"], item["members"]
-    outsiders = services.exclude(member).select_related("person").order_by("person__sort_key")
-    for service in outsiders:
-        rows[service.cell_id].officers_not_members.append(service.person.full_name)
+    outsiders = (
+        services.exclude(member)
+        .order_by("person__sort_key")
+        .values_list("cell_id", "person__ho", "person__ten_dem", "person__ten")
+    )
+    for cell_id, ho, ten_dem, ten in outsiders:
+        rows[cell_id].officers_not_members.append(vntext.join_name(ho, ten_dem, ten))
     totals = services.aggregate(
         officers=Count("person_id", distinct=True),
         members=Count("person_id", filter=member, distinct=True),

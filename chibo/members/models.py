@@ -250,7 +250,7 @@ class MembershipQuerySet(models.QuerySet):
                 sent_on=OuterRef("valid_to"),
             )
             held |= Q(valid_to__lte=on, reason_out=Reason.TRANSFER) & Exists(in_transit)
-        return self.filter(held, member_on(on, "person__party__"), kind=MembershipKind.OFFICIAL)
+        return self.filter(held, member_on(on, "party__"), kind=MembershipKind.OFFICIAL)
 
     def roster(self, on: dt.date):
         """Memberships of members on ``on`` with what a list shows, in one query: rank,
@@ -291,6 +291,16 @@ class Membership(Validity):
     """A person's party activity in a cell over an interval (R-MEM-09, R-MEM-10)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    # The person's party record, joined on person_id directly: filtering through
+    # ``person__party__`` joins members_person for nothing (issue 16, EXPLAIN of the counts).
+    party = models.ForeignObject(
+        PartyRecord,
+        on_delete=models.DO_NOTHING,
+        from_fields=["person"],
+        to_fields=["person"],
+        related_name="+",
+        null=True,  # no column: a person not (yet) a party member has no record to join
+    )
     cell = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name="chi bộ"
     )
@@ -439,6 +449,14 @@ class PoliceService(Validity):
     """A regular officer's post in the police unit whose party cell is ``cell`` (R-POL-02)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="police_service")
+    party = models.ForeignObject(  # as Membership.party: no join through members_person
+        PartyRecord,
+        on_delete=models.DO_NOTHING,
+        from_fields=["person"],
+        to_fields=["person"],
+        related_name="+",
+        null=True,  # no column: a person not (yet) a party member has no record to join
+    )
     cell = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
