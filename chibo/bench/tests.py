@@ -30,7 +30,11 @@ from chibo.rules.models import RuleSet
 # The bench's rows are dated from "today"; a fixed one keeps the months checked the same.
 TODAY = dt.date(2026, 11, 30)
 # "IN (1, 2, 3" — a list of at least three literal ids in a statement.
-ID_LIST = re.compile(r"IN \((?:\d+, ){2,}\d+\)")
+# A list of ids as literals, or as the one parameter of an IdList (SQLite's JSON text,
+# PostgreSQL's array), as the captured statements show them.
+ID_LIST = re.compile(
+    r"IN \((?:\d+, ){2,}\d+\)|json_each\('\[(?:\d+, )+\d+\]'\)|'\{(?:\d+,)+\d+\}'::"
+)
 
 
 def generate(scale: float = 0.003) -> data.Dataset:
@@ -129,14 +133,16 @@ class QueryCountTests(TestCase):
 
     def queries(self, scope_ids) -> list[str]:
         with CaptureQueriesContext(connection) as captured:
-            stats.compute(scope_ids=scope_ids, on=TODAY)
+            overview = stats.compute(scope_ids=scope_ids, on=TODAY)
+        # Eight, and a ninth for the names of officers outside the party where there are any.
+        short = any(row.officers > row.officers_members for row in overview.cells)
+        self.assertEqual(len(captured.captured_queries), 9 if short else 8)
         return [q["sql"] for q in captured.captured_queries]
 
     def test_country_overview_sends_no_id_list(self):
         """For a user who sees everything, no statement carries a list of ids."""
         generate(0.003)
         sent = self.queries(None)
-        self.assertEqual(len(sent), 9)
         self.assertEqual([ID_LIST.findall(sql) for sql in sent], [[]] * len(sent))
 
     def test_scoped_overview_sends_the_scope_not_the_cells(self):
@@ -147,7 +153,7 @@ class QueryCountTests(TestCase):
         ids = access.scope(board, TODAY).ids()
         self.assertGreater(len(ids), 2)
         sent = self.queries(ids)
-        self.assertEqual(len(sent), 9)
+        self.assertTrue(any(ID_LIST.findall(sql) for sql in sent))  # the scope is sent
         for sql in sent:
             lists = ID_LIST.findall(sql)
             self.assertLessEqual(len(lists), 1, sql)

@@ -374,7 +374,7 @@ def check_probation(ctx: Context) -> list[Finding]:
         end = vndates.add_months(waiting[person_id], ctx.rules.probation_months)
         if (end - ctx.on).days <= ctx.rules.probation_warn_days:  # the rest are months away
             due.append((person_id, cell_id, end))
-    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=[d[0] for d in due])}
+    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=IdList(d[0] for d in due))}
     found = []
     for person_id, org, end in due:
         deadline = calendar.add_working_days(end, ctx.rules.recognition_window_days)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 
+from chibo.lib.idlist import IdList
 from chibo.lib.vndates import format_date
 from chibo.orgs.models import OrgLink, Relation
 from chibo.register import progress
@@ -29,7 +30,7 @@ def check_dissemination(ctx: "Context") -> "list[Finding]":
     """F-9: a cell's study of a higher document past its deadline with members still to
     reach. Two queries for all cells."""
     plans = Dissemination.objects.filter(
-        cell_id__in=ctx.cell_ids, due_on__lt=ctx.on
+        cell_id__in=IdList(ctx.cell_ids), due_on__lt=ctx.on
     ).select_related("document")
     found = []
     for row in progress.completions(plans, ctx.on):
@@ -59,7 +60,7 @@ def check_security_resolution(ctx: "Context") -> "list[Finding]":
         return []
     committees = set(
         OrgLink.objects.on(ctx.on)
-        .filter(child_id__in=ctx.cell_ids, relation=Relation.TERRITORIAL)
+        .filter(child_id__in=IdList(ctx.cell_ids), relation=Relation.TERRITORIAL)
         .values_list("parent_id", flat=True)
     )
     if ctx.scope_ids is not None:
@@ -68,7 +69,7 @@ def check_security_resolution(ctx: "Context") -> "list[Finding]":
         return []
     covered = set(
         Document.objects.filter(
-            organization_id__in=committees,
+            organization_id__in=IdList(committees),
             direction=Direction.INCOMING,
             doc_type=DocType.NQ,
             security=True,

@@ -129,19 +129,28 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         versions = versions.filter(organization_id__in=IdList(scope_ids))
     rules = RuleSet.on(on)
     rows: dict[int, CellRow] = {}
-    committees: set[int] = set()
-    fields = ("organization_id", "name", "kind", "place_name", "organization__is_police")
-    for org_id, name, kind, place, is_police in versions.values_list(*fields):
-        if Kind(kind).is_cell and is_police:
-            rows[org_id] = CellRow(CellVersion(org_id, name, kind, place), rules)
-        elif kind == Kind.GRASSROOTS_COMMITTEE and not is_police:
-            committees.add(org_id)
+    fields = ("organization_id", "name", "kind", "place_name")
+    cell_versions = versions.filter(kind__in=CELL_KINDS, organization__is_police=True)
+    for org_id, name, kind, place in cell_versions.values_list(*fields):
+        rows[org_id] = CellRow(CellVersion(org_id, name, kind, place), rules)
     # Every later query filters on this subquery, not on a list of thousands of ids: the
     # database joins it once (make bench: the literals cost more than the SQL itself).
     in_scope = cells_in(scope_ids, on)
-    # The article counts the commune committees the police cells sit under (F-2).
-    parents = OrgLink.objects.on(on).filter(child_id__in=in_scope, relation=Relation.TERRITORIAL)
-    communes = len(set(parents.values_list("parent_id", flat=True)) & committees)
+    # The article counts the commune committees the police cells sit under (F-2): one
+    # number counted in SQL for a user who sees everything; a scope's few, intersected here
+    # (its ids are sent once per statement).
+    committees = OrgVersion.objects.on(on).filter(
+        kind=Kind.GRASSROOTS_COMMITTEE, organization__is_police=False
+    )
+    parents = OrgLink.objects.on(on).filter(
+        child_id__in=in_scope,
+        relation=Relation.TERRITORIAL,
+        parent_id__in=committees.values("organization_id"),
+    )
+    if scope_ids is None:
+        communes = parents.values("parent_id").distinct().count()
+    else:
+        communes = len(set(parents.values_list("parent_id", flat=True)) & scope_ids)
 
     counts = (
         Membership.objects.counted_on(on)
@@ -201,8 +210,11 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
     for item in per_cell:
         row = rows[item["cell_id"]]
         row.officers, row.officers_members = item["officers"], item["members"]
+    # Names only where a cell has officers outside the party (usually a few cells).
+    short = [org_id for org_id, row in rows.items() if row.officers > row.officers_members]
     outsiders = (
-        services.exclude(member)
+        services.filter(cell_id__in=IdList(short))
+        .exclude(member)
         .order_by("person__sort_key")
         .values_list("cell_id", "person__ho", "person__ten_dem", "person__ten")
     )

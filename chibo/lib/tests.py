@@ -98,4 +98,9 @@ class IdListTests(TestCase):
             set(Organization.objects.filter(pk__in=IdList(ids)).values_list("pk", flat=True)),
             set(ids),
         )
-        self.assertFalse(Organization.objects.filter(pk__in=IdList([])).exists())
+        with self.assertNumQueries(0):  # as an empty list: nothing to ask
+            self.assertFalse(Organization.objects.filter(pk__in=IdList([])).exists())
+        self.assertEqual(
+            set(Organization.objects.exclude(pk__in=IdList([])).values_list("pk", flat=True)),
+            {o.pk for o in orgs},
+        )

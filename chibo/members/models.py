@@ -231,26 +231,32 @@ class Reason(models.TextChoices):
     SERVICE = "service", "Điều động công tác"
 
 
+def counted(on: dt.date) -> Q:
+    """Q for the memberships in a cell's đảng số on ``on``: official memberships of people who
+    are members then.
+
+    Temporary members are outside it (R-MEM-10); exempt members inside (R-ORG-04). A
+    member in transit (R-MEM-09) counts in the sending cell until received, by the
+    membership the transfer closed, unless ``CHIBO_TRANSIT_COUNTS_IN`` is "none".
+    """
+    held = valid_on(on)
+    if settings.CHIBO_TRANSIT_COUNTS_IN == "sending":
+        in_transit = Transfer.objects.pending_on(on).filter(
+            person_id=OuterRef("person_id"),
+            from_cell_id=OuterRef("cell_id"),
+            sent_on=OuterRef("valid_to"),
+        )
+        held |= Q(valid_to__lte=on, reason_out=Reason.TRANSFER) & Exists(in_transit)
+    return held & member_on(on, "party__") & Q(kind=MembershipKind.OFFICIAL)
+
+
 class MembershipQuerySet(models.QuerySet):
     def on(self, on: dt.date):
         return self.filter(valid_on(on))
 
     def counted_on(self, on: dt.date):
-        """Đảng số of a cell on ``on``: official memberships of people who are members then.
-
-        Temporary members are outside it (R-MEM-10); exempt members inside (R-ORG-04). A
-        member in transit (R-MEM-09) counts in the sending cell until received, by the
-        membership the transfer closed, unless ``CHIBO_TRANSIT_COUNTS_IN`` is "none".
-        """
-        held = valid_on(on)
-        if settings.CHIBO_TRANSIT_COUNTS_IN == "sending":
-            in_transit = Transfer.objects.pending_on(on).filter(
-                person_id=OuterRef("person_id"),
-                from_cell_id=OuterRef("cell_id"),
-                sent_on=OuterRef("valid_to"),
-            )
-            held |= Q(valid_to__lte=on, reason_out=Reason.TRANSFER) & Exists(in_transit)
-        return self.filter(held, member_on(on, "party__"), kind=MembershipKind.OFFICIAL)
+        """Đảng số of a cell on ``on`` (``counted``)."""
+        return self.filter(counted(on))
 
     def roster(self, on: dt.date):
         """Memberships of members on ``on`` with what a list shows, in one query: rank,

@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
 from chibo.lib import vndates, vntext
+from chibo.lib.idlist import IdList
 from chibo.lib.validity import Validity, ValidityQuerySet, interval_constraint, valid_on
 
 
@@ -114,7 +115,7 @@ def with_predecessors(org_ids: Iterable[int]) -> frozenset[int]:
     while frontier:
         frontier = (
             set(
-                OrgSuccession.objects.filter(successor_id__in=frontier).values_list(
+                OrgSuccession.objects.filter(successor_id__in=IdList(frontier)).values_list(
                     "predecessor_id", flat=True
                 )
             )
@@ -400,7 +401,7 @@ class NameBook:
 
     def __init__(self, org_ids: Iterable[int]):
         self._versions: dict[int, list[OrgVersion]] = {}
-        for version in OrgVersion.objects.filter(organization__in=set(org_ids)).order_by(
+        for version in OrgVersion.objects.filter(organization_id__in=IdList(org_ids)).order_by(
             "valid_from"
         ):
             self._versions.setdefault(version.organization_id, []).append(version)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from chibo.lib.idlist import IdList
 from chibo.members.models import Membership, Person
 from chibo.register.models import REACHED, Direction, Dissemination, Participation, Presence
 
@@ -84,7 +85,7 @@ def completions(disseminations: Iterable[Dissemination], on: dt.date) -> list[Co
     members = _members(pairs)
     status: dict[int, dict[int, tuple[str, dt.date]]] = defaultdict(dict)
     for dis, person, presence, day in Participation.objects.filter(
-        dissemination__in=[d.pk for d in plans]
+        dissemination__in=IdList(d.pk for d in plans)
     ).values_list("dissemination_id", "person_id", "presence", "on"):
         status[dis][person] = (presence, day)
     result = []
@@ -190,7 +191,7 @@ def report_paragraph(cell_ids: Iterable[int], start: dt.date, end: dt.date) -> s
     by ``end``, with make-up sessions. ``None`` when nothing was planned in the period."""
     plans = list(
         Dissemination.objects.filter(
-            cell_id__in=list(cell_ids), session_on__gte=start, session_on__lte=end
+            cell_id__in=IdList(cell_ids), session_on__gte=start, session_on__lte=end
         )
         .select_related("document")
         .order_by("document__issued_on", "document_id", "cell_id")

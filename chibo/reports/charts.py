@@ -11,7 +11,7 @@ SVG's ``aria-describedby`` for screen readers.
 
 The series: per cell or committee, 12 months of attendance rate (R-MTG-12), superior presence
 (F-6) and quality levels (R-MTG-14), from the monthly board's query; on the overview, members
-by status (official, probationary) at each month's end, one aggregate query per month.
+by status (official, probationary) at each month's end, in one aggregate query.
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ from chibo.lib.idlist import IdList
 from chibo.lib.vnnumbers import number
 from chibo.meetings import board
 from chibo.meetings.models import Stage
-from chibo.members.models import Membership, official_on
+from chibo.members.models import Membership, MembershipKind, counted, official_on
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 56
@@ -269,17 +269,25 @@ def members_chart(scope_ids: frozenset[int] | None, on: dt.date, *, key: str = "
         days.append(current)
         current = current.replace(day=1) - dt.timedelta(days=1)
     days.reverse()
-    official, probationary = [], []
-    for day in days:
-        memberships = Membership.objects.counted_on(day).filter(cell__is_police=True)
-        if scope_ids is not None:
-            memberships = memberships.filter(cell_id__in=IdList(scope_ids))
-        counts = memberships.aggregate(
-            members=Count("person_id", distinct=True),
-            official=Count("person_id", filter=official_on(day, "person__party__"), distinct=True),
-        )
-        official.append(counts["official"])
-        probationary.append(counts["members"] - counts["official"])
+    # One query for the twelve days (issue 16: twelve national counts took 2.4 s): each day
+    # is a pair of filtered counts over the memberships that began by ``on``.
+    memberships = Membership.objects.filter(
+        kind=MembershipKind.OFFICIAL, cell__is_police=True, valid_from__lte=on
+    )
+    if scope_ids is not None:
+        memberships = memberships.filter(cell_id__in=IdList(scope_ids))
+    counts = memberships.aggregate(
+        **{
+            f"{what}{i}": Count("person_id", filter=held, distinct=True)
+            for i, day in enumerate(days)
+            for what, held in (
+                ("members", counted(day)),
+                ("official", counted(day) & official_on(day, "party__")),
+            )
+        }
+    )
+    official = [counts[f"official{i}"] for i in range(len(days))]
+    probationary = [counts[f"members{i}"] - counts[f"official{i}"] for i in range(len(days))]
     labels = [f"{d.month:02d}/{str(d.year)[2:]}" for d in days]
     chart = Chart(
         key,

@@ -191,6 +191,7 @@ class Command(BaseCommand):
         for model, count in counts.items():
             say(f"  {model:<18} {count:>9}")
         vendor = "postgres" if connection.vendor == "postgresql" else connection.vendor
+        _bench_dir().mkdir(parents=True, exist_ok=True)  # PostgreSQL reused: nothing made it
         path = _bench_dir() / f"results-{vendor}.json"
         report = {
             "created_at": timezone.now().isoformat(timespec="seconds"),
