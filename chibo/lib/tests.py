@@ -1,5 +1,6 @@
 import datetime as dt
 import unicodedata
+from unittest.mock import patch
 
 from django.test import SimpleTestCase, TestCase
 from django.utils import formats, translation
@@ -84,6 +85,7 @@ class FormatsTests(SimpleTestCase):
 
 class IdListTests(TestCase):
     def test_filters_like_a_list_and_handles_empty(self):
+        from chibo.lib import idlist
         from chibo.lib.idlist import IdList
         from chibo.orgs import operations
         from chibo.orgs.models import Organization
@@ -94,10 +96,18 @@ class IdListTests(TestCase):
             for i in range(3)
         ]
         ids = [orgs[0].pk, orgs[2].pk]
-        self.assertEqual(
-            set(Organization.objects.filter(pk__in=IdList(ids)).values_list("pk", flat=True)),
-            set(ids),
-        )
+        for short in (100, 1):  # a plain list; one parameter (an array, a JSON text)
+            with self.subTest(short=short), patch.object(idlist, "SHORT", short):
+                self.assertEqual(
+                    set(
+                        Organization.objects.filter(pk__in=IdList(ids)).values_list("pk", flat=True)
+                    ),
+                    set(ids),
+                )
+                _sql, params = Organization.objects.filter(
+                    pk__in=IdList(ids)
+                ).query.sql_with_params()
+                self.assertEqual(len(params), 2 if short == 100 else 1)
         with self.assertNumQueries(0):  # as an empty list: nothing to ask
             self.assertFalse(Organization.objects.filter(pk__in=IdList([])).exists())
         self.assertEqual(
