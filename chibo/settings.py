@@ -307,8 +307,8 @@ LOGGING = {
 CHIBO_COMPUTED_SECONDS = env_int("CHIBO_COMPUTED_SECONDS", 600)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "computed": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "computed": {  # objects kept as they are, not pickled (chibo/lib/objectcache.py)
+        "BACKEND": "chibo.lib.objectcache.ObjectCache",
         "LOCATION": "chibo-computed",
         "TIMEOUT": CHIBO_COMPUTED_SECONDS,
         "OPTIONS": {"MAX_ENTRIES": 500},

@@ -14,8 +14,10 @@ first, then ``generation.settled()`` must show no other transaction still writin
 (on PostgreSQL one may commit a lower id after a higher one), and only then is it computed.
 It is stored once the transaction that computed it has committed (``on_commit``): a view
 that wrote and then rolled back never leaves behind figures of data that did not happen.
-The cache is ``CACHES["computed"]`` (per process by default; one shared backend serves every
-worker if configured), and entries expire after ``CHIBO_COMPUTED_SECONDS`` to bound memory.
+The cache is ``CACHES["computed"]``: per process by default, holding the objects themselves
+(``chibo.lib.objectcache``), so what is served is shared by every view of the process and
+must be read, never changed (a view that annotates findings copies them first). Entries
+expire after ``CHIBO_COMPUTED_SECONDS`` to bound memory.
 """
 
 import datetime as dt

@@ -114,3 +114,25 @@ class IdListTests(TestCase):
             set(Organization.objects.exclude(pk__in=IdList([])).values_list("pk", flat=True)),
             {o.pk for o in orgs},
         )
+
+
+class ObjectCacheTests(SimpleTestCase):
+    """The served results' cache keeps objects as they are, with LocMemCache's expiry and
+    bound on entries (issue 16)."""
+
+    def test_keeps_the_object_expires_and_stays_bounded(self):
+        from chibo.lib.objectcache import ObjectCache
+
+        cache = ObjectCache("objectcache-test", {"TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 3}})
+        value = [object()]
+        cache.set("a", value)
+        self.assertIs(cache.get("a"), value)  # not a pickled copy
+        self.assertFalse(cache.add("a", []))
+        self.assertTrue(cache.add("b", value))
+        cache.set("gone", value, timeout=0)
+        self.assertIsNone(cache.get("gone"))
+        keys = [f"k{i}" for i in range(10)]
+        for key in keys:
+            cache.set(key, key)
+        self.assertLessEqual(sum(cache.get(key) is not None for key in keys), 3)
+        self.assertEqual(cache.get(keys[-1]), keys[-1])

@@ -3,10 +3,11 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from chibo.accounts import access
-from chibo.compliance import served
+from chibo.compliance import checks, served
 from chibo.figures import stats
 from chibo.lib import params
 from chibo.lib.vnnumbers import number
@@ -86,6 +87,7 @@ def overview(request):
     for finding in found:
         by_org[finding.organization_id].append(finding)
     cell_ids = {row.organization_id for row in data.cells}
+    day = f"?as_of={on:%Y-%m-%d}"
     page = Paginator(data.cells, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav": "overview",
@@ -98,7 +100,16 @@ def overview(request):
         "cards": cards,
         "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
         "cells": page,
-        "rows": [(row, by_org.get(row.organization_id, [])) for row in page],
+        # Links built here, once per page, not by a template tag per row and per finding.
+        "rows": [
+            (
+                row,
+                checks.url("orgs:detail", row.organization_id) + day,
+                by_org.get(row.organization_id, []),
+            )
+            for row in page
+        ],
+        "basis": reverse("rules:basis") + day,
         "warned": sum(1 for cell in cell_ids if by_org.get(cell)),
         "elsewhere": sum(len(items) for org, items in by_org.items() if org not in cell_ids),
         "alerts": Counter(f.severity for f in found),
