@@ -391,7 +391,9 @@ class OneEngineTests(CheckTestCase):
         per_row = sum(len(items) for _row, _link, items in rows)
         self.assertEqual(per_row + response.context["elsewhere"], response.context["total"])
         self.assertEqual(response.context["total"], sum(response.context["alerts"].values()))
-        cell_a_row = next(items for row, _link, items in rows if row.organization_id == self.cell_a.pk)
+        cell_a_row = next(
+            items for row, _link, items in rows if row.organization_id == self.cell_a.pk
+        )
         self.assertIn("R-MEM-05", {f.rule_id for f in cell_a_row})
         self.assertEqual(response.context["warned"], sum(1 for _row, _link, items in rows if items))
         # The regulation's name on the page, its code in the tooltip (issue 14).
