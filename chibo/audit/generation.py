@@ -42,7 +42,7 @@ def settled() -> bool:
             "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation'"
             " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             " AND relation = %s::regclass AND mode = 'RowExclusiveLock'"
-            " AND pid <> pg_backend_pid())",
+            " AND pid IS DISTINCT FROM pg_backend_pid())",
             [Entry._meta.db_table],
         )
         return cursor.fetchone()[0]

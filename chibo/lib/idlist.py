@@ -5,6 +5,11 @@ Django prepares every value through the lookup machinery and the driver splits t
 statement at every placeholder, which cost more than the SQL itself (make bench, issue 16).
 Here the ids travel as a single value, unpacked by the database: an array on PostgreSQL
 (``unnest``), a JSON text on SQLite (``json_each``).
+
+An empty IdList matches nothing and sends no query, as ``__in=[]`` does (EmptyResultSet);
+like an empty list, it cannot stand in an aggregate's filter that a HAVING clause then
+tests (``Count(filter=Q(x__in=IdList([])))`` compared in ``.filter()``): there the whole
+query comes back empty. No caller does that.
 """
 
 import json

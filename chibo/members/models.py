@@ -250,6 +250,15 @@ def counted(on: dt.date) -> Q:
     return held & member_on(on, "party__") & Q(kind=MembershipKind.OFFICIAL)
 
 
+class PartyJoined:
+    """For models with a ``party`` join (a column-less ForeignObject on ``person_id``): the
+    join is for queries only, so cleaning never fetches it (a person outside the party has
+    no record, and reading the join would raise)."""
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude={*(exclude or ()), "party"})
+
+
 class MembershipQuerySet(models.QuerySet):
     def on(self, on: dt.date):
         return self.filter(valid_on(on))
@@ -293,7 +302,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(Validity):
+class Membership(PartyJoined, Validity):
     """A person's party activity in a cell over an interval (R-MEM-09, R-MEM-10)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
@@ -306,6 +315,10 @@ class Membership(Validity):
         to_fields=["person"],
         related_name="+",
         null=True,  # no column: a person not (yet) a party member has no record to join
+        # A join for queries, never a value of the row: not in forms, clean() or fixtures.
+        blank=True,
+        editable=False,
+        serialize=False,
     )
     cell = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name="chi bộ"
@@ -451,7 +464,7 @@ class PolicePosition(models.TextChoices):
     OFFICER = "officer", "Cán bộ, chiến sĩ"
 
 
-class PoliceService(Validity):
+class PoliceService(PartyJoined, Validity):
     """A regular officer's post in the police unit whose party cell is ``cell`` (R-POL-02)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="police_service")
@@ -462,6 +475,10 @@ class PoliceService(Validity):
         to_fields=["person"],
         related_name="+",
         null=True,  # no column: a person not (yet) a party member has no record to join
+        # A join for queries, never a value of the row: not in forms, clean() or fixtures.
+        blank=True,
+        editable=False,
+        serialize=False,
     )
     cell = models.ForeignKey(
         Organization,

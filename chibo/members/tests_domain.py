@@ -180,3 +180,32 @@ class PersonInputTests(ChiboTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual([w["code"] for w in response.json()["warnings"]], ["admission_age"])
+
+
+class PartyJoinFieldTests(ChiboTestCase):
+    """``party`` on memberships and police posts is a join for queries (issue 16), not a
+    value of the row: clean() does not ask for it and fixtures do not carry it."""
+
+    def test_an_officer_outside_the_party_cleans_and_serializes_without_it(self):
+        from django.core import serializers
+
+        from chibo.members.models import PoliceService
+
+        person = ops.add_person(
+            data=ops.PersonData(ho="Lý", ten_dem="Văn", ten="Tâm", gender="M"),
+            registered_by=self.cell_a,
+            by=None,
+        )
+        ops.set_police_service(
+            person=person,
+            on=dt.date(2023, 1, 1),
+            cell=self.cell_a,
+            position="officer",
+            rank=None,
+            by=None,
+        )
+        post = PoliceService.objects.get(person=person)
+        post.full_clean()
+        fields = json.loads(serializers.serialize("json", [post]))[0]["fields"]
+        self.assertNotIn("party", fields)
+        self.assertEqual(fields["person"], person.pk)

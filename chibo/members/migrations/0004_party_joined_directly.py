@@ -12,8 +12,11 @@ def party(model_name):
         model_name=model_name,
         name="party",
         field=models.ForeignObject(
+            blank=True,
+            editable=False,
             from_fields=["person"],
             null=True,
+            serialize=False,
             on_delete=django.db.models.deletion.DO_NOTHING,
             related_name="+",
             to="members.partyrecord",
