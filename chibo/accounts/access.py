@@ -86,17 +86,15 @@ def scope(user, on: dt.date) -> Scope:
         result = Scope(True, {})
     else:
         grants = active_grants(user)
-        by_roots: dict[frozenset[int], frozenset[int]] = {}
-        ids = {}
-        for capability in Capability:
-            roots = frozenset(
+        roots = {
+            capability: frozenset(
                 g.organization_id for g in grants if capability.allowed_for(g.role_enum)
             )
-            if roots not in by_roots:
-                by_roots[roots] = Organization.objects.subtree_ids(
-                    roots, on, with_predecessors=True
-                )
-            ids[capability] = by_roots[roots]
+            for capability in Capability
+        }
+        # Served until the data changes, as the findings are (issue 16).
+        subtrees = Organization.objects.kept_subtrees(roots.values(), on)
+        ids = {capability: subtrees[roots[capability]] for capability in Capability}
         result = Scope(False, ids)
     cache[on] = result
     return result

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
-from chibo.accounts.models import ApiToken, Grant, Role
+from chibo.accounts.models import ApiToken, Grant, Role, User
 from chibo.orgs import operations
 from chibo.test import ChiboTestCase, attrs, make_user
 
@@ -111,13 +111,34 @@ class ScopeTests(ChiboTestCase):
         )
         self.outsider.__dict__.pop("_chibo_grants", None)
         self.outsider.__dict__.pop("_chibo_scopes", None)
-        with self.assertNumQueries(3):  # grants, subtree for view, subtree for write
+        # Grants, the data's generation, the subtree for view, the subtree for write.
+        with self.assertNumQueries(4), self.captureOnCommitCallbacks(execute=True):
             scope = access.scope(self.outsider, DAY)
         self.assertTrue(scope.allows(self.cell_a.pk))
         self.assertFalse(scope.allows(self.cell_a.pk, Capability.WRITE))
         self.assertTrue(scope.allows(self.cell_b.pk, Capability.WRITE))
         with self.assertNumQueries(0):
             access.scope(self.outsider, DAY)
+        # The next request (a new user object): the subtrees are served until the data
+        # changes (issue 16), so grants and the generation only.
+        again = User.objects.get(pk=self.outsider.pk)
+        with self.assertNumQueries(2):
+            self.assertEqual(access.scope(again, DAY)._ids, scope._ids)
+
+    def test_a_served_scope_follows_a_change_of_the_tree(self):
+        """Issue 16: a kept subtree is served only while the data is the same; a link moved
+        to another parent is a new generation, and the next scope is computed again."""
+        # A committee of commune A: cell B (of commune B) is outside until it is moved in.
+        committee_a = make_user("committee_a", Role.COMMITTEE, self.commune_a)
+        fresh = lambda: access.scope(User.objects.get(pk=committee_a.pk), DAY)  # noqa: E731
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertTrue(fresh().allows(self.cell_a.pk))
+        self.assertFalse(fresh().allows(self.cell_b.pk))
+        with self.captureOnCommitCallbacks(execute=True):
+            operations.move(
+                org=self.cell_b, parent=self.commune_a, on=DAY - dt.timedelta(days=1), by=None
+            )
+        self.assertTrue(fresh().allows(self.cell_b.pk))
 
 
 class AccountPagesTests(ChiboTestCase):

@@ -13,9 +13,15 @@ tells whether that can still happen: a transaction that has written an entry hol
 EXCLUSIVE lock on the table until it ends, so if no other session holds one after the
 generation was read, every entry up to it has committed (or rolled back), and what is
 computed from then on includes them. SQLite has one writer at a time: ids commit in order.
+
+``Reading`` keeps what is computed from the data under a key, with the generation it was
+computed at, in ``CACHES["computed"]`` (per process, the objects themselves): the findings and
+figures (``compliance.served``) and the organization tree's subtrees that scopes are made of
+(``orgs``) are kept this way.
 """
 
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, transaction
 
 from chibo.audit.models import Action, Entry
 
@@ -46,3 +52,37 @@ def settled() -> bool:
             [Entry._meta.db_table],
         )
         return cursor.fetchone()[0]
+
+
+CACHE = "computed"
+
+
+class Reading:
+    """One view's reading of the data: the generation is read once, however many results
+    the view asks for, and each is served from the cache while the generation is the same.
+
+    A result is kept only when it cannot be older than its generation: the generation is read
+    first, then ``settled()`` must show no other transaction still writing history, and only
+    then is it computed. It is stored once the transaction that computed it has committed
+    (``on_commit``): a view that wrote and then rolled back never leaves behind results of data
+    that did not happen. What is served is shared by every view of the process: read it, never
+    change it."""
+
+    def __init__(self):
+        self.generation = current()
+        self._settled: bool | None = None
+
+    def kept(self, where: str, compute):
+        """What ``compute()`` returns, kept under ``where`` until the data changes: the key
+        must name everything else it depends on (date, scope, settings, script prefix)."""
+        cache = caches[CACHE]
+        held = cache.get(where)
+        if held is not None and held[0] == self.generation:
+            return held[1]
+        if self._settled is None:  # asked once, after the generation and before computing
+            self._settled = settled()
+        value = compute()
+        if self._settled:
+            entry = (self.generation, value)
+            transaction.on_commit(lambda: cache.set(where, entry), robust=True)
+        return value

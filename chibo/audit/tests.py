@@ -514,9 +514,10 @@ class HistoryMatrixTests(HistoryTestCase):
             counts.append(len(queries))
         self.assertEqual(counts[0], counts[1])
         # session, user; the person, their three kinds of ties and the lifetimes of the
-        # organizations tied (read once), the grants and the scope (may see); the current cell
-        # and its lifetime (may edit: the CCCD mask); one page of entries — nothing per entry.
-        with self.assertNumQueries(12):
+        # organizations tied (read once), the grants, the data's generation and the scope
+        # (may see; kept once committed); the current cell and its lifetime (may edit: the
+        # CCCD mask); one page of entries — nothing per entry.
+        with self.assertNumQueries(13):
             self.client.get(url, headers={"HX-Request": "true"})
 
     def test_fragment_pages(self):

@@ -9,15 +9,11 @@ at, and served while the generation is the same: any recorded write is a new gen
 dates are served alike; the first view after a change computes, the next ones read. One entry
 per key: a new generation replaces the old value rather than piling up beside it.
 
-A result is kept only when it cannot be older than its generation: the generation is read
-first, then ``generation.settled()`` must show no other transaction still writing history
-(on PostgreSQL one may commit a lower id after a higher one), and only then is it computed.
-It is stored once the transaction that computed it has committed (``on_commit``): a view
-that wrote and then rolled back never leaves behind figures of data that did not happen.
-The cache is ``CACHES["computed"]``: per process by default, holding the objects themselves
-(``chibo.lib.objectcache``), so what is served is shared by every view of the process and
-must be read, never changed (a view that annotates findings copies them first). Entries
-expire after ``CHIBO_COMPUTED_SECONDS`` to bound memory.
+How a result is kept with its generation, and when it is not kept, is
+``chibo.audit.generation.Reading``: the cache is ``CACHES["computed"]``, per process, holding
+the objects themselves, so what is served must be read, never changed (a view that annotates
+findings copies them first). Entries expire after ``CHIBO_COMPUTED_SECONDS`` to bound
+memory.
 """
 
 import datetime as dt
@@ -25,8 +21,6 @@ import hashlib
 from array import array
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
 from django.urls import get_script_prefix
 
 from chibo.audit import generation
@@ -36,7 +30,7 @@ from chibo.figures import stats
 # Raised whenever a change of the checks or of the figures' code changes what they return
 # for the same data (a shared cache then serves nothing computed by the previous code).
 ENGINE = 2
-CACHE = "computed"
+CACHE = generation.CACHE
 # Settings the checks or the figures read: a result computed under other values is another.
 SETTINGS = ("CHIBO_TRANSIT_COUNTS_IN", "CHIBO_SECURITY_RESOLUTION_BY", "TIME_ZONE")
 
@@ -60,29 +54,14 @@ def key(what: str, scope_ids: frozenset[int] | None, on: dt.date, *flags) -> str
     return ":".join(parts + [_scope(scope_ids)] + [str(f) for f in flags])
 
 
-class Reading:
-    """One view's reading of the data: the generation is read once, however many results
-    the view asks for (the overview asks for three)."""
-
-    def __init__(self):
-        self.generation = generation.current()
-        self._settled: bool | None = None
+class Reading(generation.Reading):
+    """One view's reading of the data (``generation.Reading``): the overview asks for three
+    results at one generation."""
 
     def computed(self, what: str, scope_ids, on: dt.date, compute, *flags):
         """What ``compute()`` returns for ``scope_ids`` on ``on``, kept under ``what`` until
         the data changes (the result must depend on nothing else: no user, no request)."""
-        cache = caches[CACHE]
-        where = key(what, scope_ids, on, *flags)
-        held = cache.get(where)
-        if held is not None and held[0] == self.generation:
-            return held[1]
-        if self._settled is None:  # asked once, after the generation and before computing
-            self._settled = generation.settled()
-        value = compute()
-        if self._settled:
-            kept = (self.generation, value)
-            transaction.on_commit(lambda: cache.set(where, kept), robust=True)
-        return value
+        return self.kept(key(what, scope_ids, on, *flags), compute)
 
     def overview(self, *, scope_ids: frozenset[int] | None, on: dt.date) -> stats.Overview:
         """``stats.compute``, served."""

@@ -123,9 +123,33 @@ class ServedFindingsTests(ChiboTestCase):
         self.assertEqual(again.context["total"], first.context["total"])
         self.assertEqual(again.context["figures"], first.context["figures"])
         self.assertLess(len(warm), len(cold) - 10)
-        # The figures, the findings and the chart: one reading of the generation for all three.
+        # The user's scope (its subtrees are served too), then the figures, the findings and
+        # the chart: one reading of the generation for each, none for the tree.
         history = [q["sql"] for q in warm if '"audit_entry"' in q["sql"]]
-        self.assertEqual(len(history), 1, history)
+        self.assertEqual(len(history), 2, history)
+        self.assertFalse([q for q in warm if "RECURSIVE" in q["sql"]])
+
+    @override_settings(CHIBO_PAGE_SIZE=1)
+    def test_the_overview_rows_are_served_per_page_and_follow_the_data(self):
+        """The table's rows are kept rendered with the figures (issue 16): one entry per page,
+        and a change of the data shows on the next view."""
+        self.login(self.board)
+        url = reverse("reports:overview") + "?as_of=2023-05-24&page="
+
+        def table(page: int) -> str:
+            with self.captureOnCommitCallbacks(execute=True):
+                body = self.client.get(url + str(page)).content.decode()
+            return body[body.index('data-testid="cells"') : body.index("</table>")]
+
+        first, second = table(1), table(2)
+        self.assertIn("Chi bộ Công an xã A", first)
+        self.assertNotIn("Chi bộ Công an xã B", first)
+        self.assertIn("Chi bộ Công an xã B", second)
+        self.assertEqual(table(1), first)
+        with self.captureOnCommitCallbacks(execute=True):
+            add_member(self.cell_a, "Phạm Văn Dũng")
+        self.assertNotEqual(table(1), first)
+        self.assertEqual(table(2), second)
 
 
 class KeepingTestCase(ChiboTestCase):

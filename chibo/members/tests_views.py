@@ -178,7 +178,8 @@ class MemberListTests(ChiboTestCase):
         for i in range(12):
             add_member(self.cell_b, f"Mai Văn Thêm{i}")
         self.assertEqual(count(), before)
-        self.assertLessEqual(before, 10)
+        # 10, and the data's generation read to serve the scope's subtree (issue 16).
+        self.assertLessEqual(before, 11)
 
     def test_export_xlsx(self):
         self.login(self.board)

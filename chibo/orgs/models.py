@@ -13,6 +13,8 @@ Changes go through ``chibo.orgs.operations``; nothing here writes.
 """
 
 import datetime as dt
+import hashlib
+from array import array
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from django.db import connection, models
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
+from chibo.audit import generation
 from chibo.lib import vndates, vntext
 from chibo.lib.idlist import IdList
 from chibo.lib.validity import Validity, ValidityQuerySet, interval_constraint, valid_on
@@ -106,6 +109,33 @@ class OrganizationQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*roots, on, on])
             return frozenset(row[0] for row in cursor.fetchall())
+
+    @staticmethod
+    def kept_subtrees(
+        root_sets: Iterable[frozenset[int]], on: dt.date
+    ) -> dict[frozenset[int], frozenset[int]]:
+        """``subtree_ids(roots, on, with_predecessors=True)`` for each set of roots, kept until
+        the data changes (issue 16): every view builds the user's scope from them, and they
+        depend only on the roots, the date and the tree (links and successions, recorded
+        history like all data), so they are served as the findings are (``generation``), with
+        one reading of the generation for all of them."""
+        found, reading = {}, None
+        for roots in root_sets:
+            if roots in found:
+                continue
+            if not roots:
+                found[roots] = frozenset()
+                continue
+            reading = reading or generation.Reading()
+            ordered = sorted(roots)
+            digest = hashlib.blake2b(array("q", ordered).tobytes(), digest_size=16).hexdigest()
+            found[roots] = reading.kept(
+                f"subtree:{on.isoformat()}:{digest}",
+                lambda ordered=ordered: OrganizationQuerySet.subtree_ids(
+                    ordered, on, with_predecessors=True
+                ),
+            )
+        return found
 
 
 def with_predecessors(org_ids: Iterable[int]) -> frozenset[int]:

@@ -3,6 +3,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -36,8 +37,24 @@ def scope_ids(user, on, org_id: int | None):
     if org_id is None:
         return ids
     org = access.get_org(user, org_id, on)
-    subtree = Organization.objects.subtree_ids([org.pk], on, with_predecessors=True)
+    root = frozenset({org.pk})
+    subtree = Organization.objects.kept_subtrees([root], on)[root]
     return subtree if ids is None else subtree & ids
+
+
+def _rows_html(page, by_org, day: str) -> str:
+    """The overview table's rows for one page, with links built once per page, not by a
+    template tag per row and per finding."""
+    rows = [
+        (
+            row,
+            checks.url("orgs:detail", row.organization_id) + day,
+            by_org.get(row.organization_id, []),
+        )
+        for row in page
+    ]
+    basis = reverse("rules:basis") + day
+    return render_to_string("reports/overview.html#rows", {"rows": rows, "basis": basis})
 
 
 @require_GET
@@ -100,16 +117,16 @@ def overview(request):
         "cards": cards,
         "figures": [(LABELS[k], figures[k]) for k in stats.KEYS],
         "cells": page,
-        # Links built here, once per page, not by a template tag per row and per finding.
-        "rows": [
-            (
-                row,
-                checks.url("orgs:detail", row.organization_id) + day,
-                by_org.get(row.organization_id, []),
-            )
-            for row in page
-        ],
-        "basis": reverse("rules:basis") + day,
+        # The rows of this page as HTML, served with the figures they show: the same for
+        # every user of the scope on the date (links carry the script prefix, in the key).
+        "rows_html": reading.computed(
+            "overview_rows",
+            ids,
+            on,
+            lambda: _rows_html(page, by_org, day),
+            page.number,
+            settings.CHIBO_PAGE_SIZE,
+        ),
         "warned": sum(1 for cell in cell_ids if by_org.get(cell)),
         "elsewhere": sum(len(items) for org, items in by_org.items() if org not in cell_ids),
         "alerts": Counter(f.severity for f in found),
