@@ -1,5 +1,7 @@
 import itertools
 import random
+import re
+import sys
 import unicodedata
 
 from django.test import SimpleTestCase
@@ -10,6 +12,20 @@ from chibo.lib.vntext import join_name, name_sort_key, sort_key, split_full_name
 
 def nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
+
+
+class NfcTests(SimpleTestCase):
+    def test_r_txt_05_every_kind_of_white_space_becomes_one_space(self):
+        """nfc() splits where a \\s+ expression would, on every code point (issue 16 made it
+        cheaper), and composes what was decomposed."""
+        every = [chr(c) for c in range(sys.maxunicode + 1)]
+        spaces = "".join(c for c in every if re.fullmatch(r"\s", c))
+        self.assertEqual(spaces, "".join(c for c in every if c.isspace()))
+        for text in (f"{spaces}Nguyễn{spaces}Văn{spaces}", nfd(" Trần  Thị\tHoà\n")):
+            expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+            self.assertEqual(vntext.nfc(text), expected)
+        self.assertEqual(vntext.nfc(nfd(" Trần  Thị\tHoà\n")), "Trần Thị Hoà")
+        self.assertEqual(vntext.nfc(None), "")
 
 
 class SplitNameTests(SimpleTestCase):

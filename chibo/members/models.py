@@ -495,7 +495,11 @@ class PoliceService(PartyJoined, Validity):
         verbose_name = "công tác Công an"
         verbose_name_plural = "công tác Công an"
         constraints = [interval_constraint("police_service_interval")]
-        indexes = [models.Index(fields=["cell", "valid_from", "valid_to"], name="police_cell")]
+        # With the person: whether anyone serves in two cells on a day is read from the
+        # index alone (the overview's officer totals, issue 16).
+        indexes = [
+            models.Index(fields=["cell", "valid_from", "valid_to", "person"], name="police_cell")
+        ]
 
     def __str__(self) -> str:
         return f"Công tác #{self.person_id} tại #{self.cell_id}"

@@ -13,7 +13,7 @@ from chibo.documents.models import WorkingRegulation
 from chibo.figures import stats
 from chibo.lib.vnnumbers import number
 from chibo.members import operations as ops
-from chibo.members.models import Membership, MembershipKind, Person, Position
+from chibo.members.models import Membership, MembershipKind, Person, PoliceService, Position
 from chibo.test import ChiboTestCase, add_member
 
 D = dt.date
@@ -242,6 +242,50 @@ class GuardTests(ChiboTestCase):
         orgs.create(attrs=attrs("Đảng ủy cơ quan"), on=D(2020, 1, 1), by=None, parent=self.district)
         figures = stats.compute(scope_ids=None, on=D(2023, 5, 24)).figures
         self.assertEqual((figures["commune_committees"], figures["police_cells"]), (2, 2))
+
+    def test_r_pol_02_an_officer_with_two_posts_on_a_day_counts_once(self):
+        """Issue 16: the country's officer totals add up the cells' counts and take off who
+        holds posts in two cells on the day (the operations never write that, the database
+        does not forbid it); each cell still counts them, and two rows in one cell are one."""
+        day = D(2023, 5, 24)
+        before = stats.compute(scope_ids=None, on=day)
+        self.assertEqual(before.figures["regular_officers"], 2)
+        outsider = Person.objects.create(
+            ho="Lê", ten_dem="Văn", ten="Ngoài", gender="M", registered_by=self.cell_a
+        )
+        since = D(2022, 1, 1)
+        PoliceService.objects.bulk_create(
+            [
+                PoliceService(
+                    person=self.member, cell=self.cell_b, position="officer", valid_from=since
+                ),
+                PoliceService(
+                    person=outsider, cell=self.cell_a, position="officer", valid_from=since
+                ),
+                PoliceService(
+                    person=outsider, cell=self.cell_b, position="officer", valid_from=since
+                ),
+                PoliceService(
+                    person=self.other, cell=self.cell_a, position="deputy", valid_from=since
+                ),
+            ]
+        )
+        after = stats.compute(scope_ids=None, on=day)
+        by_cell = {row.organization_id: row for row in after.cells}
+        self.assertEqual(
+            (by_cell[self.cell_a.pk].officers, by_cell[self.cell_b.pk].officers), (3, 2)
+        )
+        self.assertEqual(
+            (by_cell[self.cell_a.pk].officers_members, by_cell[self.cell_b.pk].officers_members),
+            (2, 1),
+        )
+        self.assertEqual(after.figures["regular_officers"], 3)
+        self.assertEqual(after.figures["regular_officers_party_members"], 2)
+        # Scoped to cell B: the same people counted from its side only.
+        only_b = stats.compute(scope_ids=frozenset({self.cell_b.pk}), on=day).figures
+        self.assertEqual(
+            (only_b["regular_officers"], only_b["regular_officers_party_members"]), (2, 1)
+        )
 
     def test_regulation_in_the_future_refused(self):
         self.login(self.secretary)

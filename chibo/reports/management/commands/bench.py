@@ -35,6 +35,7 @@ from django.db import connection
 from django.utils import timezone
 
 from chibo.bench import data, floor, readload, run
+from chibo.system import serve
 
 # Set in the child process, which already has the benchmark database in its settings.
 CHILD = "CHIBO_BENCH_CHILD"
@@ -211,6 +212,7 @@ class Command(BaseCommand):
             "load": [],
         }
         results, floors = [], []
+        serve.freeze_heap()  # as each server worker does once the app is loaded
         if not options["load_only"]:
             say(
                 f"Đo {len(run.CASES)} trường hợp, mỗi trường hợp 1 lần nóng + "
@@ -255,7 +257,6 @@ class Command(BaseCommand):
 
         from chibo.accounts.models import ApiToken, User
         from chibo.bench import load
-        from chibo.system import serve
 
         say = self.stdout.write
         board = User.objects.get(pk=dataset.board_id)
