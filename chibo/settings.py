@@ -302,16 +302,26 @@ LOGGING = {
 }
 
 # Findings and figures computed from the data are served from "computed" until the data
-# changes (chibo.compliance.served); every entry also expires after CHIBO_COMPUTED_SECONDS.
-# Per process by default: each gunicorn worker computes once per change of the data.
+# changes (chibo.compliance.served), and the tree's subtrees that scopes are made of from
+# "subtrees" (many small entries, one per set of grants and date, kept apart so they never
+# push the national findings out); every entry also expires after CHIBO_COMPUTED_SECONDS.
+# Both must stay per process (chibo/lib/objectcache.py keeps objects, not pickles): their
+# keys name neither the database nor the installation. Each gunicorn worker computes once
+# per change of the data.
 CHIBO_COMPUTED_SECONDS = env_int("CHIBO_COMPUTED_SECONDS", 600)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "computed": {  # objects kept as they are, not pickled (chibo/lib/objectcache.py)
+    "computed": {
         "BACKEND": "chibo.lib.objectcache.ObjectCache",
         "LOCATION": "chibo-computed",
         "TIMEOUT": CHIBO_COMPUTED_SECONDS,
         "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    "subtrees": {
+        "BACKEND": "chibo.lib.objectcache.ObjectCache",
+        "LOCATION": "chibo-subtrees",
+        "TIMEOUT": CHIBO_COMPUTED_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
 

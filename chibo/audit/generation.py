@@ -72,10 +72,11 @@ class Reading:
         self.generation = current()
         self._settled: bool | None = None
 
-    def kept(self, where: str, compute):
-        """What ``compute()`` returns, kept under ``where`` until the data changes: the key
-        must name everything else it depends on (date, scope, settings, script prefix)."""
-        cache = caches[CACHE]
+    def kept(self, where: str, compute, cache: str = CACHE):
+        """What ``compute()`` returns, kept under ``where`` in ``CACHES[cache]`` until the
+        data changes: the key must name everything else it depends on (date, scope, settings,
+        script prefix)."""
+        cache = caches[cache]
         held = cache.get(where)
         if held is not None and held[0] == self.generation:
             return held[1]

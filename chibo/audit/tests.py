@@ -22,7 +22,7 @@ from chibo.meetings import operations as meetings_ops
 from chibo.meetings.models import Presence
 from chibo.members import operations as ops
 from chibo.members.models import Person
-from chibo.test import ChiboTestCase, add_member
+from chibo.test import SETTLED, ChiboTestCase, add_member
 
 D = dt.date
 
@@ -517,7 +517,7 @@ class HistoryMatrixTests(HistoryTestCase):
         # organizations tied (read once), the grants, the data's generation and the scope
         # (may see; kept once committed); the current cell and its lifetime (may edit: the
         # CCCD mask); one page of entries — nothing per entry.
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(13 + SETTLED):
             self.client.get(url, headers={"HX-Request": "true"})
 
     def test_fragment_pages(self):

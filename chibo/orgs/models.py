@@ -80,6 +80,9 @@ SELECT id FROM up
 """
 
 
+SUBTREES = "subtrees"  # the cache the kept subtrees live in (settings.CACHES)
+
+
 class OrganizationQuerySet(models.QuerySet):
     @staticmethod
     def ancestor_ids(org_id: int, on: dt.date) -> frozenset[int]:
@@ -134,6 +137,7 @@ class OrganizationQuerySet(models.QuerySet):
                 lambda ordered=ordered: OrganizationQuerySet.subtree_ids(
                     ordered, on, with_predecessors=True
                 ),
+                SUBTREES,
             )
         return found
 

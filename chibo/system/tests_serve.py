@@ -50,6 +50,25 @@ class ServeArgumentsTests(SimpleTestCase):
             self.assertEqual(serve.default_workers(), 3)
 
 
+class WorkerHeapTests(SimpleTestCase):
+    def test_a_worker_freezes_the_whole_app_once_loaded(self):
+        """Issue 16: importing chibo.wsgi (what each gunicorn worker does) loads the URLconf,
+        and through it the views, before freezing the heap; replacements are seldom."""
+        probe = (
+            "import gc, sys; import chibo.wsgi; "
+            "print(gc.get_freeze_count() > 50000, 'chibo.members.views' in sys.modules)"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chibo.settings"}
+        out = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+        )
+        self.assertEqual(out.stdout.split(), ["True", "True"], out.stderr[-2000:])
+        argv = serve.gunicorn_argv(
+            bind="127.0.0.1:8000", workers=3, threads=4, timeout=120, access_log="-"
+        )
+        self.assertIn("--max-requests=10000", argv)
+
+
 class LiveServeTests(SimpleTestCase):
     def test_serves_hashed_gzip_static_health_and_logs_no_query(self):
         var = Path(tempfile.mkdtemp(prefix="chibo-serve-test-"))
