@@ -61,11 +61,13 @@ class CellRow:
     probationary: int = 0
     secretaries: list[str] = field(default_factory=list)
     deputies: list[str] = field(default_factory=list)
-    committee: set[int] = field(default_factory=set)
+    # Shared empty defaults: most cells have no chi ủy and no officer outside the party, and
+    # thousands of empty containers per national overview were work for the collector.
+    committee: set[int] | frozenset[int] = frozenset()
     regulation: str = ""
     officers: int = 0
     officers_members: int = 0
-    officers_not_members: list[str] = field(default_factory=list)
+    officers_not_members: list[str] | tuple[str, ...] = ()
 
     @property
     def organization_id(self) -> int:
@@ -191,6 +193,8 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         elif role == Role.DEPUTY:
             row.deputies.append(vntext.join_name(ho, ten_dem, ten))
         if role == Role.CELL_COMMITTEE:
+            if not row.committee:
+                row.committee = set()
             row.committee.add(person_id)
         elif role in {Role.SECRETARY, Role.DEPUTY}:
             leaders.setdefault(org_id, set()).add(person_id)
@@ -227,7 +231,10 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         .values_list("cell_id", "person__ho", "person__ten_dem", "person__ten")
     )
     for cell_id, ho, ten_dem, ten in outsiders:
-        rows[cell_id].officers_not_members.append(vntext.join_name(ho, ten_dem, ten))
+        row = rows[cell_id]
+        if not row.officers_not_members:
+            row.officers_not_members = []
+        row.officers_not_members.append(vntext.join_name(ho, ten_dem, ten))
     officers, officers_members = _officer_totals(services, rows.values(), on)
     cells = sorted(rows.values(), key=lambda r: _name_key(r.version.name))
     figures = {

@@ -56,13 +56,16 @@ class WorkerHeapTests(SimpleTestCase):
         and through it the views, before freezing the heap; replacements are seldom."""
         probe = (
             "import gc, sys; import chibo.wsgi; "
-            "print(gc.get_freeze_count() > 50000, 'chibo.members.views' in sys.modules)"
+            "print(gc.get_freeze_count() > 50000, 'chibo.members.views' in sys.modules, "
+            "gc.get_threshold()[0])"
         )
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chibo.settings"}
         out = subprocess.run(
             [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
         )
-        self.assertEqual(out.stdout.split(), ["True", "True"], out.stderr[-2000:])
+        self.assertEqual(
+            out.stdout.split(), ["True", "True", str(serve.COLLECT_AFTER)], out.stderr[-2000:]
+        )
         argv = serve.gunicorn_argv(
             bind="127.0.0.1:8000", workers=3, threads=4, timeout=120, access_log="-"
         )
