@@ -336,7 +336,12 @@ class Membership(PartyJoined, Validity):
         verbose_name_plural = "sinh hoạt đảng"
         constraints = [interval_constraint("membership_interval")]
         indexes = [
-            models.Index(fields=["cell", "valid_from", "valid_to"], name="membership_cell"),
+            # With what the đảng số reads of a membership (kind, person, reason_out): the
+            # overview's counts read the index, not the table (issue 16).
+            models.Index(
+                fields=["cell", "valid_from", "valid_to", "kind", "person", "reason_out"],
+                name="membership_cell",
+            ),
             models.Index(fields=["person", "valid_from"], name="membership_person"),
         ]
 
