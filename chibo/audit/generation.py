@@ -15,9 +15,9 @@ generation was read, every entry up to it has committed (or rolled back), and wh
 computed from then on includes them. SQLite has one writer at a time: ids commit in order.
 
 ``Reading`` keeps what is computed from the data under a key, with the generation it was
-computed at, in ``CACHES["computed"]`` (per process, the objects themselves): the findings and
-figures (``compliance.served``) and the organization tree's subtrees that scopes are made of
-(``orgs``) are kept this way.
+computed at, in a per-process cache of the objects themselves: the findings and figures in
+``CACHES["computed"]`` (``compliance.served``), the organization tree's subtrees that scopes
+are made of in ``CACHES["subtrees"]`` (``orgs``).
 """
 
 from django.core.cache import caches
@@ -72,11 +72,11 @@ class Reading:
         self.generation = current()
         self._settled: bool | None = None
 
-    def kept(self, where: str, compute, cache: str = CACHE):
-        """What ``compute()`` returns, kept under ``where`` in ``CACHES[cache]`` until the
+    def kept(self, where: str, compute, alias: str = CACHE):
+        """What ``compute()`` returns, kept under ``where`` in ``CACHES[alias]`` until the
         data changes: the key must name everything else it depends on (date, scope, settings,
         script prefix)."""
-        cache = caches[cache]
+        cache = caches[alias]
         held = cache.get(where)
         if held is not None and held[0] == self.generation:
             return held[1]
