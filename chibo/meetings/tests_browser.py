@@ -52,6 +52,10 @@ class MeetingBrowserTests(BrowserTestCase):
         self.log_in("dangu", PASSWORD)
         page.goto(f"{self.live_server_url}/meetings/{self.meeting.pk}/")
         page.get_by_role("link", name="Cấp trên chấm").click()
+        # locator.all() does not wait: let the scoring form load first, or a slow
+        # machine finds no fields yet and sends the form empty.
+        page.wait_for_url(f"**/meetings/{self.meeting.pk}/score/superior/")
+        page.locator("input[type=number]").first.wait_for()
         for field in page.locator("input[type=number]").all():
             field.fill(field.get_attribute("max"))
         page.get_by_role("button", name="Ghi điểm").click()
