@@ -174,6 +174,7 @@ class Command(BaseCommand):
                 f"Sinh dữ liệu xong trong {generated} s; bộ nhớ đỉnh của tiến trình {peak} MiB "
                 f"(trước khi sinh {rss_before} MiB)."
             )
+            info_file.parent.mkdir(parents=True, exist_ok=True)  # PostgreSQL: nothing made it
             info_file.write_text(
                 json.dumps(
                     {
