@@ -72,13 +72,20 @@ class Reading(generation.Reading):
     def findings(
         self, *, scope_ids: frozenset[int] | None, on: dt.date, include_dismissed: bool = False
     ) -> list[checks.Finding]:
-        """``checks.run``, served. It computes its own figures: figures served from an
-        earlier computation would be as old as that one (review of issue 16)."""
+        """``checks.run``, served. Its figures are this reading's (``overview``): kept at
+        the same generation, or computed now and kept with it, never figures kept at an
+        earlier generation. The first view after a change computes the figures once, not
+        once for the cards and again for the checks (issue 16)."""
         return self.computed(
             "findings",
             scope_ids,
             on,
-            lambda: checks.run(scope_ids=scope_ids, on=on, include_dismissed=include_dismissed),
+            lambda: checks.run(
+                scope_ids=scope_ids,
+                on=on,
+                include_dismissed=include_dismissed,
+                overview=self.overview(scope_ids=scope_ids, on=on),
+            ),
             include_dismissed,
         )
 

@@ -2,7 +2,7 @@
 as the checks, kept until a recorded change, never kept from a rolled-back transaction."""
 
 import datetime as dt
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 from django.core.cache import caches
 from django.db import connection, connections, transaction
@@ -223,6 +223,26 @@ class ServedKeyTests(KeepingTestCase):
         self.assertGreater(latest[0], first[0])
         self.assertEqual(latest[0], generation.current())
         self.assertEqual(latest[1].figures["members"], first[1].figures["members"] + 1)
+
+    def test_the_checks_take_the_figures_of_their_reading(self):
+        """The first view after a change computes the figures once: the checks take the
+        reading's figures, kept at its generation, never figures kept at an earlier one."""
+        ids = frozenset({self.cell_a.pk})
+        with mock.patch.object(stats, "compute", wraps=stats.compute) as computed:
+            reading = served.Reading()
+            figures = self.keep(lambda: reading.overview(scope_ids=ids, on=DAY))
+            first = self.keep(lambda: reading.findings(scope_ids=ids, on=DAY))
+            self.assertEqual(computed.call_count, 1)
+            # Alerts first: the figures the checks computed are kept for the overview.
+            add_member(self.cell_a, "Đặng Văn Khoa")
+            reading = served.Reading()
+            found = self.keep(lambda: reading.findings(scope_ids=ids, on=DAY))
+            self.assertEqual(computed.call_count, 2)
+            newer = served.overview(scope_ids=ids, on=DAY)
+            self.assertEqual(computed.call_count, 2)
+        self.assertEqual(newer.figures["members"], figures.figures["members"] + 1)
+        self.assertNotEqual(found, first)
+        self.assertEqual(found, checks.run(scope_ids=ids, on=DAY))
 
 
 @skipUnless(connection.vendor == "postgresql", "SQLite has one writer at a time")
