@@ -20,10 +20,13 @@ computed at, in a per-process cache of the objects themselves: the findings and 
 are made of in ``CACHES["subtrees"]`` (``orgs``).
 """
 
+from dataclasses import dataclass
+
 from django.core.cache import caches
 from django.db import connection, transaction
 
-from chibo.audit.models import Action, Entry
+from chibo.audit.models import Action, Entry, Link
+from chibo.audit.tracking import TRACKED
 
 
 def current() -> int:
@@ -54,6 +57,50 @@ def settled() -> bool:
         return cursor.fetchone()[0]
 
 
+_TRACKS = {label.lower(): track for label, track in TRACKED.items()}  # entries name label_lower
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the recorded changes between two generations touched: the kinds of rows written
+    (``"members.membership"``) and the objects whose history shows them, as (kind, id)
+    pairs (``("organization", 12)``), with, for a row that was moved, the object it was
+    moved from (an update of ``cell_id`` names both cells)."""
+
+    types: frozenset[str]
+    subjects: frozenset[tuple[str, int]]
+
+
+def changes(since: int, upto: int, *, limit: int) -> Changes | None:
+    """The changes committed after generation ``since`` up to ``upto``, or ``None`` when
+    there are more than ``limit`` of them (an import: cheaper to compute everything again).
+    Asked only once ``settled()`` has held for ``upto``: every entry up to it has committed."""
+    rows = list(
+        Entry.objects.filter(pk__gt=since, pk__lte=upto)
+        .exclude(action=Action.ACCESS)
+        .order_by("pk")
+        .values_list("pk", "object_type", "action", "changes")[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    subjects = set(
+        Link.objects.filter(entry_id__in=[pk for pk, *_ in rows]).values_list("kind", "object_id")
+    )
+    for _pk, object_type, action, changed in rows:
+        track = _TRACKS.get(object_type)
+        if action != Action.UPDATE or track is None:
+            continue
+        for kind, path in track.subjects:  # a link names the row as it is after the change
+            if "__" in path:  # one relation away: moved if the relation's column changed
+                if f"{path.split('__', 1)[0]}_id" in changed:
+                    return None
+                continue
+            before = changed.get(path, [None])[0] if path != "pk" else None
+            if type(before) is int:
+                subjects.add((kind, before))
+    return Changes(frozenset(object_type for _pk, object_type, *_ in rows), frozenset(subjects))
+
+
 CACHE = "computed"
 
 
@@ -72,17 +119,26 @@ class Reading:
         self.generation = current()
         self._settled: bool | None = None
 
-    def kept(self, where: str, compute, alias: str = CACHE):
+    def kept(self, where: str, compute, alias: str = CACHE, refresh=None):
         """What ``compute()`` returns, kept under ``where`` in ``CACHES[alias]`` until the
         data changes: the key must name everything else it depends on (date, scope, settings,
-        script prefix)."""
+        script prefix).
+
+        ``refresh(since, value)``, when given, brings a value kept at an earlier generation
+        up to this one from the changes in between (``changes``), without changing the kept
+        value, or returns ``None`` to have it computed afresh. Asked only when settled: the
+        changes it reads are then all the changes there were."""
         cache = caches[alias]
         held = cache.get(where)
         if held is not None and held[0] == self.generation:
             return held[1]
         if self._settled is None:  # asked once, after the generation and before computing
             self._settled = settled()
-        value = compute()
+        value = None
+        if refresh is not None and held is not None and self._settled and held[0] < self.generation:
+            value = refresh(held[0], held[1])
+        if value is None:
+            value = compute()
         if self._settled:
             entry = (self.generation, value)
             transaction.on_commit(lambda: cache.set(where, entry), robust=True)

@@ -8,11 +8,15 @@ view, template and reading the body.
 
 The overview and the alerts serve their figures and findings until the data changes
 (``chibo.compliance.served``), so their plain cases time a view that reads them. The
-"computed" cases empty that cache before every request: they time the first view after a
-change, when the checks and the figures run.
+"computed" cases empty that cache before every request: they time a view with nothing kept,
+when the checks and the figures run whole. The "after a write" cases change one member's
+record in a cell of the user's scope before every request, as a secretary's work does: they
+time the first view after that change, when what was kept is brought up to date in that
+cell (``served.touched``).
 """
 
 import datetime as dt
+import itertools
 import json
 import statistics
 import time
@@ -24,6 +28,7 @@ from django.core.cache import caches
 from django.db import connection, reset_queries
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.bench import imports as import_bench
@@ -38,6 +43,7 @@ class Case:
     who: str  # "superuser", "board" or "secretary"
     url: str
     computed: bool = False  # nothing served: the cache of computed results emptied first
+    after_write: bool = False  # one member's record in the user's scope changed first
 
 
 CASES = [
@@ -46,6 +52,8 @@ CASES = [
     Case("overview", "secretary", "/overview/"),
     Case("overview computed", "superuser", "/overview/", computed=True),
     Case("overview computed", "board", "/overview/", computed=True),
+    Case("overview after write", "superuser", "/overview/", after_write=True),
+    Case("overview after write", "board", "/overview/", after_write=True),
     Case("orgs tree", "board", "/orgs/"),
     Case("orgs tree", "superuser", "/orgs/"),
     Case("members list", "board", "/members/"),
@@ -67,6 +75,7 @@ CASES = [
     Case("alerts", "superuser", "/alerts/"),
     Case("alerts computed", "region", "/alerts/", computed=True),
     Case("alerts computed", "superuser", "/alerts/", computed=True),
+    Case("alerts after write", "region", "/alerts/", after_write=True),
     Case("api organizations", "board", "/api/v1/organizations?limit=1000"),
     Case("api organizations", "superuser", "/api/v1/organizations?limit=1000"),
 ]
@@ -106,13 +115,36 @@ def _detail(body: bytes) -> str:
         return body[:150].decode(errors="replace") if len(body) < 1000 else ""
 
 
-def measure(client: Client, case: Case, repeat: int) -> Result:
+def writer(user: User) -> Callable[[], None]:
+    """A change in one cell's records within ``user``'s scope, recorded like any other: a
+    member's phone number, a new one each time."""
+    from chibo.accounts import access
+    from chibo.lib.idlist import IdList
+    from chibo.members.models import Membership
+
+    ids = access.scope(user, timezone.localdate()).ids()
+    memberships = Membership.objects.order_by("pk")
+    if ids is not None:
+        memberships = memberships.filter(cell_id__in=IdList(ids))
+    person = memberships.select_related("person").first().person
+    numbers = itertools.count()
+
+    def write() -> None:
+        person.phone = f"09{next(numbers) % 10**8:08d}"
+        person.save(update_fields=["phone"])
+
+    return write
+
+
+def measure(client: Client, case: Case, repeat: int, write=None) -> Result:
     result = Result(case.name, case.who, case.url)
 
-    def forget():  # a "computed" case is the first view after a change: nothing kept
+    def forget():  # a "computed" case: nothing kept; "after a write": one cell changed
         if case.computed:
             caches[served.CACHE].clear()
             caches[SUBTREES].clear()
+        if case.after_write:
+            write()
 
     try:
         forget()
@@ -165,7 +197,8 @@ def run(
             clients[who] = Client()
             clients[who].force_login(User.objects.get(pk=user_id))
         for case in cases:
-            result = measure(clients[case.who], case, repeat)
+            write = writer(User.objects.get(pk=users[case.who])) if case.after_write else None
+            result = measure(clients[case.who], case, repeat, write)
             results.append(result)
             log(f"  {case.name:<18} {case.who:<9} {_summary(result)}")
     results += import_bench.run(dataset, log=log)  # issue 13: preview and confirm, 10,000 rows

@@ -412,24 +412,29 @@ def check_absences(ctx: Context) -> list[Finding]:
     """R-MEM-12: months in the calendar year with an absence without reason from the cell's
     meetings, reaching 3 (filtered by the cells, not by thousands of people)."""
     start = dt.date(ctx.on.year, 1, 1)
-    months = (
+    months = list(
         Attendance.objects.filter(
             meeting__cell_id__in=IdList(ctx.cell_ids),
             status=Presence.UNEXCUSED,
             meeting__date__gte=start,
             meeting__date__lte=ctx.on,
         )
-        .values("person_id", "person__ho", "person__ten_dem", "person__ten")
+        .values("person_id")
         .annotate(
             months=Count(TruncMonth("meeting__date"), distinct=True), cell=Max("meeting__cell_id")
         )
         .filter(months__gte=ctx.rules.removal_months)
     )
+    # Names of the few found only, not joined to every absence of the year.
+    names = {
+        pk: " ".join(p for p in parts if p)
+        for pk, *parts in Person.objects.filter(
+            pk__in=IdList(item["person_id"] for item in months)
+        ).values_list("pk", "ho", "ten_dem", "ten")
+    }
     found = []
     for item in months:
-        name = " ".join(
-            p for p in (item["person__ho"], item["person__ten_dem"], item["person__ten"]) if p
-        )
+        name = names[item["person_id"]]
         found.append(
             ctx.finding(
                 "R-MEM-12",
@@ -747,6 +752,100 @@ CHECKS = [
     check_dissemination,
     check_security_resolution,
 ]
+# Checks whose findings are all on police cells, each read from that cell's own records and
+# its people's, with what every cell shares (the rule set, the calendar, the tree): a cell's
+# findings are the same whatever else is in scope, so a change in a few cells is checked
+# again in those cells only (``rerun``, issue 16). The others read across cells or depend on
+# the scope, and always run whole: a transfer's finding goes to the receiving cell when the
+# sending one is outside the scope, absences are counted over every cell a member sat in
+# during the year, a commune committee is asked for its resolution when one of its cells is
+# in scope, and briefings belong to conferences.
+PER_CELL = (
+    check_cells,
+    check_terms,
+    check_probation,
+    check_meetings,
+    check_attendance,
+    check_superior,
+    check_dissemination,
+)
+ACROSS = tuple(check for check in CHECKS if check not in PER_CELL)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A run's findings as a page shows them, and the per-cell checks' own findings (before
+    dismissals), kept beside them for ``rerun``. Shared once served: read, never changed."""
+
+    findings: list[Finding]
+    per_cell: list[Finding]
+
+
+def _context(scope_ids: frozenset[int] | None, on: dt.date, overview: stats.Overview) -> Context:
+    names = {row.organization_id: row.version.name for row in overview.cells}
+    return Context(on=on, rules=RuleSet.on(on), overview=overview, names=names, scope_ids=scope_ids)
+
+
+def _finish(ctx: Context, findings: list[Finding], include_dismissed: bool) -> list[Finding]:
+    """Names of organizations that are not cells, dismissals, the order of the board."""
+    from chibo.orgs.models import NameBook
+
+    missing = {f.organization_id for f in findings} - set(ctx.names)
+    if missing:  # never a per-cell finding: those are on the cells named by the figures
+        book = NameBook(missing)
+        for f in findings:
+            if f.organization_id in missing:
+                f.organization = book.name(f.organization_id, ctx.on)
+    if not include_dismissed:
+        # A dismissal hides a finding from the day it was made, not before. Dismissals are
+        # few (each one a supervisor's decision with its reason); the findings' keys are
+        # thousands on a national run, and sending them cost more than reading every
+        # dismissal (issue 16).
+        dismissed = set(
+            Dismissal.objects.filter(from_day__lte=ctx.on).values_list("key", flat=True)
+        )
+        findings = [f for f in findings if f.key not in dismissed]
+    order = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+    return sorted(findings, key=lambda f: (f.organization, order[f.severity], f.rule_id, f.key))
+
+
+def found(
+    *,
+    scope_ids: frozenset[int] | None,
+    on: dt.date,
+    include_dismissed: bool = False,
+    overview: stats.Overview | None = None,
+) -> Found:
+    """All findings for the organizations in ``scope_ids`` (``None``: everything) on ``on``."""
+    if overview is None:
+        overview = stats.compute(scope_ids=scope_ids, on=on)
+    ctx = _context(scope_ids, on, overview)
+    per_cell = [f for check in PER_CELL for f in check(ctx)]
+    across = [f for check in ACROSS for f in check(ctx)]
+    return Found(_finish(ctx, per_cell + across, include_dismissed), per_cell)
+
+
+def rerun(
+    old: Found,
+    changed: frozenset[int],
+    *,
+    scope_ids: frozenset[int] | None,
+    on: dt.date,
+    include_dismissed: bool,
+    overview: stats.Overview,
+) -> Found:
+    """``old`` with the per-cell checks run again on the ``changed`` cells only and the
+    checks across cells run whole: what ``found`` returns when nothing but those cells'
+    records and their people's has changed since ``old`` (the caller knows it), given the
+    figures of now (``overview``). ``old`` itself is left as it was."""
+    ctx = _context(scope_ids, on, overview)
+    changed = changed & ctx.names.keys()
+    rows = [row for row in overview.cells if row.organization_id in changed]
+    few = _context(scope_ids, on, stats.Overview(on, overview.figures, rows))
+    per_cell = [f for f in old.per_cell if f.organization_id not in changed]
+    per_cell += [f for check in PER_CELL for f in check(few)]
+    across = [f for check in ACROSS for f in check(ctx)]
+    return Found(_finish(ctx, per_cell + across, include_dismissed), per_cell)
 
 
 def run(
@@ -757,25 +856,6 @@ def run(
     overview: stats.Overview | None = None,
 ) -> list[Finding]:
     """All findings for the organizations in ``scope_ids`` (``None``: everything) on ``on``."""
-    from chibo.orgs.models import NameBook
-
-    if overview is None:
-        overview = stats.compute(scope_ids=scope_ids, on=on)
-    names = {row.organization_id: row.version.name for row in overview.cells}
-    ctx = Context(on=on, rules=RuleSet.on(on), overview=overview, names=names, scope_ids=scope_ids)
-    findings = [f for check in CHECKS for f in check(ctx)]
-    missing = {f.organization_id for f in findings} - set(names)
-    if missing:
-        book = NameBook(missing)
-        for f in findings:
-            if f.organization_id in missing:
-                f.organization = book.name(f.organization_id, on)
-    if not include_dismissed:
-        # A dismissal hides a finding from the day it was made, not before. Dismissals are
-        # few (each one a supervisor's decision with its reason); the findings' keys are
-        # thousands on a national run, and sending them cost more than reading every
-        # dismissal (issue 16).
-        dismissed = set(Dismissal.objects.filter(from_day__lte=on).values_list("key", flat=True))
-        findings = [f for f in findings if f.key not in dismissed]
-    order = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
-    return sorted(findings, key=lambda f: (f.organization, order[f.severity], f.rule_id, f.key))
+    return found(
+        scope_ids=scope_ids, on=on, include_dismissed=include_dismissed, overview=overview
+    ).findings

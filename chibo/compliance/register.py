@@ -77,6 +77,7 @@ def check_security_resolution(ctx: "Context") -> "list[Finding]":
             issued_on__lte=ctx.on,
         ).values_list("organization_id", flat=True)
     )
+    advice = reverse("register:advice") + f"?as_of={ctx.on.isoformat()}"  # once: thousands
     return [
         ctx.finding(
             "F-8",
@@ -84,7 +85,7 @@ def check_security_resolution(ctx: "Context") -> "list[Finding]":
             committee,
             f"Chưa có nghị quyết về an ninh, trật tự năm {ctx.on.year} (hạn "
             f"{format_date(deadline)}); chi bộ Công an tham mưu đảng ủy ban hành.",
-            reverse("register:advice") + f"?as_of={ctx.on.isoformat()}",
+            advice,
             f"security:{committee}:{ctx.on.year}",
         )
         for committee in sorted(committees - covered)

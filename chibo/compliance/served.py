@@ -19,20 +19,114 @@ memory.
 import datetime as dt
 import hashlib
 from array import array
+from collections import defaultdict
 
 from django.conf import settings
 from django.urls import get_script_prefix
 
 from chibo.audit import generation
+from chibo.audit.tracking import MEETING, ORG, PERSON
 from chibo.compliance import checks
 from chibo.figures import stats
+from chibo.lib.idlist import IdList
+from chibo.meetings.models import Attendance, Meeting, SuperiorAssignment
+from chibo.members.models import Membership, PoliceService, Position, Transfer
+from chibo.register.models import Participation
 
 # Raised whenever a change of the checks or of the figures' code changes what they return
 # for the same data (a shared cache then serves nothing computed by the previous code).
-ENGINE = 2
+ENGINE = 3
 CACHE = generation.CACHE
 # Settings the checks or the figures read: a result computed under other values is another.
 SETTINGS = ("CHIBO_TRANSIT_COUNTS_IN", "CHIBO_SECURITY_RESOLUTION_BY", "TIME_ZONE")
+
+
+# Rows of a cell's own work and its people's: a change to them changes the figures and the
+# per-cell findings of the cells it names, directly or through its person or meeting, and
+# nothing else that is kept (``stats.refresh``, ``checks.rerun``). A change to any other
+# kind of row (the tree, a rule set, the calendar, a rubric, a higher document, a
+# conference) has everything computed again. Named as the entries name them (label_lower).
+PER_CELL_ROWS = frozenset(
+    {
+        "members.person",
+        "members.partyrecord",
+        "members.exemption",
+        "members.membership",
+        "members.transfer",
+        "members.policeservice",
+        "members.rankholding",
+        "members.position",
+        "members.memberaccount",
+        "imports.partycard",
+        "meetings.meeting",
+        "meetings.attendance",
+        "meetings.superiorassignment",
+        "meetings.evaluation",
+        "meetings.score",
+        "documents.workingregulation",
+        "register.dissemination",
+        "register.participation",
+        "rules.dismissal",
+    }
+)
+# Rows no figure or check reads: who may sign in and see what (a scope is part of the key,
+# not of the result), the daily run's record of what it found, an import's own record (the
+# rows it writes are recorded each as itself).
+UNREAD_ROWS = frozenset(
+    {
+        "accounts.user",
+        "accounts.grant",
+        "accounts.apitoken",
+        "rules.findingrecord",
+        "imports.batch",
+        "imports.savedmapping",
+    }
+)
+# More changes than this since a result was kept (an import) are cheaper computed afresh
+# than looked through; so are changes in more cells than this.
+CHANGES_LIMIT = 500
+CELLS_LIMIT = 200
+
+# Where a person's records are read, by cell: their findings and figures are those cells'.
+_PERSON_CELLS = (
+    (Membership, "cell_id"),
+    (PoliceService, "cell_id"),
+    (Position, "organization_id"),
+    (SuperiorAssignment, "cell_id"),
+    (Transfer, "from_cell_id"),
+    (Transfer, "to_cell_id"),
+    (Attendance, "meeting__cell_id"),
+    (Participation, "dissemination__cell_id"),
+)
+
+
+def touched(since: int, upto: int) -> frozenset[int] | None:
+    """The organizations whose figures and per-cell findings the changes after generation
+    ``since`` up to ``upto`` may have changed, or ``None`` when what changed is read across
+    cells (computed again whole). A person's change touches every cell the person has a
+    record in, at any date; a meeting's, its cell."""
+    changes = generation.changes(since, upto, limit=CHANGES_LIMIT)
+    if changes is None or not changes.types <= PER_CELL_ROWS | UNREAD_ROWS:
+        return None
+    named = defaultdict(set)
+    for kind, pk in changes.subjects:
+        named[kind].add(pk)
+    orgs = set(named[ORG])
+    if named[MEETING]:
+        cells = dict(
+            Meeting.objects.filter(pk__in=IdList(named[MEETING])).values_list("pk", "cell_id")
+        )
+        if len(cells) < len(named[MEETING]):  # a meeting deleted: compute everything again
+            return None
+        orgs.update(cells.values())
+    if named[PERSON]:
+        people = IdList(named[PERSON])
+        for model, column in _PERSON_CELLS:
+            rows = model.objects.filter(person_id__in=people).exclude(**{f"{column}__isnull": True})
+            orgs.update(rows.order_by().values_list(column, flat=True).distinct())
+    if len(orgs) > CELLS_LIMIT:
+        return None
+    return frozenset(orgs)
 
 
 def _digest(data: bytes) -> str:
@@ -56,17 +150,42 @@ def key(what: str, scope_ids: frozenset[int] | None, on: dt.date, *flags) -> str
 
 class Reading(generation.Reading):
     """One view's reading of the data (``generation.Reading``): the overview asks for three
-    results at one generation."""
+    results at one generation. The figures and the findings kept at an earlier generation
+    are brought up to this one cell by cell when only cells' own records have changed since
+    (``touched``), and computed whole otherwise."""
 
-    def computed(self, what: str, scope_ids, on: dt.date, compute, *flags):
+    def __init__(self):
+        super().__init__()
+        self._touched: dict[int, frozenset[int] | None] = {}
+
+    def touched(self, since: int) -> frozenset[int] | None:
+        """``touched(since, self.generation)``, asked once per reading."""
+        if since not in self._touched:
+            self._touched[since] = touched(since, self.generation)
+        return self._touched[since]
+
+    def computed(self, what: str, scope_ids, on: dt.date, compute, *flags, refresh=None):
         """What ``compute()`` returns for ``scope_ids`` on ``on``, kept under ``what`` until
-        the data changes (the result must depend on nothing else: no user, no request)."""
-        return self.kept(key(what, scope_ids, on, *flags), compute)
+        the data changes (the result must depend on nothing else: no user, no request).
+        ``refresh(old, cells)`` brings a result kept earlier up to date for changes in
+        ``cells`` only."""
+
+        def refreshed(since, old):
+            cells = self.touched(since)
+            return None if cells is None else refresh(old, cells)
+
+        return self.kept(
+            key(what, scope_ids, on, *flags), compute, refresh=refreshed if refresh else None
+        )
 
     def overview(self, *, scope_ids: frozenset[int] | None, on: dt.date) -> stats.Overview:
         """``stats.compute``, served."""
         return self.computed(
-            "overview", scope_ids, on, lambda: stats.compute(scope_ids=scope_ids, on=on)
+            "overview",
+            scope_ids,
+            on,
+            lambda: stats.compute(scope_ids=scope_ids, on=on),
+            refresh=lambda old, cells: stats.refresh(old, cells, scope_ids=scope_ids, on=on),
         )
 
     def findings(
@@ -76,18 +195,17 @@ class Reading(generation.Reading):
         the same generation, or computed now and kept with it, never figures kept at an
         earlier generation. The first view after a change computes the figures once, not
         once for the cards and again for the checks (issue 16)."""
+        options = {"scope_ids": scope_ids, "on": on, "include_dismissed": include_dismissed}
         return self.computed(
             "findings",
             scope_ids,
             on,
-            lambda: checks.run(
-                scope_ids=scope_ids,
-                on=on,
-                include_dismissed=include_dismissed,
-                overview=self.overview(scope_ids=scope_ids, on=on),
-            ),
+            lambda: checks.found(**options, overview=self.overview(scope_ids=scope_ids, on=on)),
             include_dismissed,
-        )
+            refresh=lambda old, cells: checks.rerun(
+                old, cells, **options, overview=self.overview(scope_ids=scope_ids, on=on)
+            ),
+        ).findings
 
 
 def computed(what: str, scope_ids, on: dt.date, compute, *flags):

@@ -14,7 +14,14 @@ from chibo.accounts import access
 from chibo.audit import generation
 from chibo.audit.models import Action, Entry, Interface
 from chibo.compliance import checks, served
+from chibo.documents import operations as documents
 from chibo.figures import stats
+from chibo.meetings import operations as meetings
+from chibo.meetings import quality
+from chibo.meetings.models import Kind, Presence
+from chibo.members import operations as members
+from chibo.orgs import operations as orgs
+from chibo.reports import charts
 from chibo.rules import operations
 from chibo.test import DAY, ChiboTestCase, add_member
 
@@ -280,6 +287,160 @@ class ServedToEveryoneTests(KeepingTestCase):
             page = self.client.get(reverse("rules:alerts") + "?as_of=2023-05-24")
         self.assertContains(page, "bỏ qua")
         _generation, kept = caches["computed"].get(served.key("findings", ids, DAY, False))
+        kept = kept.findings
         self.assertTrue(kept)
         self.assertFalse([f.key for f in kept if hasattr(f, "link") or hasattr(f, "dismissable")])
         self.assertEqual(kept, checks.run(scope_ids=ids, on=DAY))
+
+
+class RefreshedTests(KeepingTestCase):
+    """After a write in cells' own records, the figures and findings kept earlier are
+    brought up to date in those cells only (served.touched, stats.refresh, checks.rerun),
+    and what is served is what computing everything again returns (issue 16)."""
+
+    def setUp(self):
+        super().setUp()
+        self.people = [
+            add_member(self.cell_a, name)
+            for name in ("Lê Văn An", "Lê Văn Bình", "Lê Văn Cường", "Lê Văn Dũng")
+        ]
+        self.other = add_member(self.cell_b, "Trần Văn Em")
+        self.newcomer = add_member(
+            self.cell_b, "Trần Thị Gấm", ceremony=dt.date(2022, 4, 1), official=False
+        )
+        self.scopes = {"all": None, "board": access.scope(self.board, DAY).ids()}
+
+    def serve(self):
+        """Serve every scope's figures and findings, as the overview does, counting how
+        they were made; then compare with computing them whole."""
+        made = {}
+        with (
+            mock.patch.object(checks, "found", wraps=checks.found) as whole,
+            mock.patch.object(checks, "rerun", wraps=checks.rerun) as rerun,
+        ):
+            for name, ids in self.scopes.items():
+                reading = served.Reading()
+                made[name] = (
+                    self.keep(lambda: reading.overview(scope_ids=ids, on=DAY)),  # noqa: B023
+                    self.keep(lambda: reading.findings(scope_ids=ids, on=DAY)),  # noqa: B023
+                    self.keep(lambda: charts.served_members_chart(reading, ids, DAY)),  # noqa: B023
+                )
+        for name, ids in self.scopes.items():
+            figures, found, chart = made[name]
+            with self.subTest(scope=name):
+                fresh = stats.compute(scope_ids=ids, on=DAY)
+                self.assertEqual(figures.figures, fresh.figures)
+                self.assertEqual(figures.cells, fresh.cells)
+                self.assertEqual(found, checks.run(scope_ids=ids, on=DAY))
+                self.assertEqual(chart.rows, charts.members_chart(ids, DAY).rows)
+        return whole.call_count, rerun.call_count
+
+    def meeting(self, cell, day, marks):
+        meeting = meetings.plan(cell=cell, kind=Kind.REGULAR, planned_date=day, by=None)
+        meetings.hold(
+            meeting=meeting,
+            by=None,
+            record=meetings.Record(
+                date=day,
+                start_time=dt.time(14),
+                end_time=dt.time(15),  # 60 minutes: a finding (R-MTG-03)
+                kind=Kind.REGULAR,
+                chair=self.people[0],
+                minute_taker=self.people[1],
+            ),
+        )
+        roll = {m.person_id: (Presence.PRESENT, "") for m in quality.roll(meeting)}
+        meetings.take_attendance(meeting=meeting, marks={**roll, **marks}, by=None)
+        return meeting
+
+    def test_each_kind_of_write_in_a_cell_is_served_as_computed(self):
+        a, b = self.people[0], self.people[1]
+        self.assertEqual(self.serve(), (2, 0))  # first: computed whole
+        writes = {
+            "a new member": lambda: add_member(self.cell_a, "Phạm Văn Hòa"),
+            "a Bí thư": lambda: members.appoint(
+                person=self.other,
+                organization=self.cell_b,
+                role="secretary",
+                on=dt.date(2021, 1, 1),
+                by=None,
+            ),
+            "a Phó Bí thư": lambda: members.appoint(
+                person=a, organization=self.cell_a, role="deputy", on=dt.date(2021, 1, 1), by=None
+            ),
+            "a working regulation": lambda: documents.add_regulation(
+                cell=self.cell_a,
+                number="01-QC/CB",
+                title="Quy chế làm việc",
+                issued_on=dt.date(2021, 2, 1),
+                by=None,
+            ),
+            "a meeting and its roll": lambda: self.meeting(
+                self.cell_a, dt.date(2023, 5, 5), {b.pk: (Presence.UNEXCUSED, "")}
+            ),
+            "a name": lambda: members.update_person(
+                person=a,
+                data=members.PersonData(
+                    ho="Lê", ten_dem="Văn", ten="Ân", gender="M", birth_date=dt.date(1990, 1, 1)
+                ),
+                by=None,
+            ),
+            "a recognition": lambda: members.recognize(
+                person=self.newcomer, decided_on=dt.date(2023, 5, 20), by=None
+            ),
+            "a transfer": lambda: members.transfer(
+                person=self.people[3],
+                kind="official",
+                on=dt.date(2023, 3, 1),
+                to_cell=self.cell_b,
+                by=None,
+            ),
+            "a dismissal": lambda: operations.dismiss(
+                finding=next(
+                    f
+                    for f in checks.run(scope_ids=None, on=DAY)
+                    if f.organization_id == self.cell_a.pk
+                ),
+                organization=self.cell_a,
+                reason="Đã báo cáo",
+                on=DAY,
+                by=self.board,
+            ),
+        }
+        for name, write in writes.items():
+            with self.subTest(write=name):
+                before = generation.current()
+                write()
+                self.assertGreater(generation.current(), before)
+                self.assertIsNotNone(served.touched(before, generation.current()))
+                self.assertEqual(self.serve(), (0, 2))
+
+    def test_a_change_read_across_cells_is_computed_whole(self):
+        self.serve()
+        orgs.rename(org=self.cell_b, on=dt.date(2023, 1, 1), by=None, name="Chi bộ Công an xã Bê")
+        self.assertEqual(self.serve(), (2, 0))
+
+    def test_a_person_touches_every_cell_of_their_records(self):
+        before = generation.current()
+        members.update_person(
+            person=self.other,
+            data=members.PersonData(ho="Trần", ten_dem="Văn", ten="Én", gender="M"),
+            by=None,
+        )
+        self.assertEqual(served.touched(before, generation.current()), {self.cell_b.pk})
+
+    def test_a_row_moved_between_cells_touches_both(self):
+        membership = self.people[0].memberships.get()
+        before = generation.current()
+        membership.cell = self.cell_b
+        membership.save()
+        changes = generation.changes(before, generation.current(), limit=10)
+        self.assertIn(("organization", self.cell_a.pk), changes.subjects)
+        self.assertIn(("organization", self.cell_b.pk), changes.subjects)
+
+    def test_many_changes_are_computed_whole(self):
+        before = generation.current()
+        for n in range(3):
+            add_member(self.cell_a, f"Ngô Văn {'ABC'[n]}")
+        self.assertIsNotNone(generation.changes(before, generation.current(), limit=100))
+        self.assertIsNone(generation.changes(before, generation.current(), limit=5))

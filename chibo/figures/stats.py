@@ -235,9 +235,36 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         if not row.officers_not_members:
             row.officers_not_members = []
         row.officers_not_members.append(vntext.join_name(ho, ten_dem, ten))
-    officers, officers_members = _officer_totals(services, rows.values(), on)
     cells = sorted(rows.values(), key=lambda r: _name_key(r.version.name))
-    figures = {
+    return Overview(as_of=on, figures=_figures(cells, communes, services, on), cells=cells)
+
+
+def refresh(
+    old: Overview, changed: frozenset[int], *, scope_ids: frozenset[int] | None, on: dt.date
+) -> Overview | None:
+    """``old`` with the rows of the ``changed`` cells counted again and the totals added up
+    again: what ``compute`` returns when nothing but those cells' records and their people's
+    has changed since ``old`` (issue 16: a write in one cell does not recount the country).
+
+    A row reads only its own cell's memberships, posts, regulation and officers (and the
+    rule set, the same for every cell); the commune committees are counted from the tree,
+    which the caller knows has not changed. ``None`` when the cells are not the same ones
+    (a changed tree): the caller computes everything."""
+    ids = {row.organization_id for row in old.cells}
+    changed = changed & ids  # cells outside the scope are not counted here
+    fresh = compute(scope_ids=changed, on=on).cells if changed else []
+    by_id = {row.organization_id: row for row in fresh}
+    if set(by_id) != changed:
+        return None
+    cells = [by_id.get(row.organization_id, row) for row in old.cells]
+    services = PoliceService.objects.on(on).filter(cell_id__in=cells_in(scope_ids, on))
+    figures = _figures(cells, old.figures["commune_committees"], services, on)
+    return Overview(as_of=on, figures=figures, cells=cells)
+
+
+def _figures(cells: list[CellRow], communes: int, services, on: dt.date) -> dict[str, int]:
+    officers, officers_members = _officer_totals(services, cells, on)
+    return {
         "commune_committees": communes,
         "police_cells": len(cells),
         "members": sum(r.members for r in cells),
@@ -251,7 +278,6 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         "regular_officers_party_members": officers_members,
         "cells_with_working_regulations": sum(1 for r in cells if r.regulation),
     }
-    return Overview(as_of=on, figures=figures, cells=cells)
 
 
 def _officer_totals(services, rows, on: dt.date) -> tuple[int, int]:

@@ -260,34 +260,102 @@ def meeting_charts(
     ]
 
 
+@dataclass(frozen=True)
+class CountedMembers:
+    """The members chart and the counts per cell it adds up, kept together so that a change
+    in a few cells recounts those cells only (``counted_members``, issue 16)."""
+
+    chart: Chart
+    # Per police cell with members: members then official members, at each day in turn.
+    by_cell: dict[int, tuple[int, ...]]
+
+
 def members_chart(scope_ids: frozenset[int] | None, on: dt.date, *, key: str = "members") -> Chart:
     """Members by status at each of the 12 month ends up to ``on`` (the last point is ``on``
     itself), counted as the overview counts them (đảng số, R-MEM-09/R-MEM-10)."""
+    return counted_members(scope_ids, on, key=key).chart
+
+
+def served_members_chart(reading, scope_ids: frozenset[int] | None, on: dt.date) -> Chart:
+    """``members_chart`` through ``reading`` (a ``compliance.served.Reading``): served like
+    the figures, and after a change in a few cells recounted in those cells only."""
+    return reading.computed(
+        "members_chart",
+        scope_ids,
+        on,
+        lambda: counted_members(scope_ids, on),
+        refresh=lambda old, cells: counted_members(scope_ids, on, old=old, changed=cells),
+    ).chart
+
+
+def _counts(days: list[dt.date], prefix: str = "", distinct: bool = False) -> dict:
+    """The members and official members at each day: each row counted where it holds, or
+    each person once (``distinct``)."""
+    column = "person_id" if distinct else "pk"
+    return {
+        f"{prefix}{what}{i}": Count(column, filter=held, distinct=distinct)
+        for i, day in enumerate(days)
+        for what, held in (
+            ("members", counted(day)),
+            ("official", counted(day) & official_on(day, "party__")),
+        )
+    }
+
+
+def counted_members(
+    scope_ids: frozenset[int] | None,
+    on: dt.date,
+    *,
+    key: str = "members",
+    old: CountedMembers | None = None,
+    changed: frozenset[int] = frozenset(),
+) -> CountedMembers:
+    """``members_chart`` with its counts per cell; given ``old``, only the ``changed`` cells
+    are counted again (the others' memberships, records and transfers are as they were).
+
+    Each cell's rows are counted (no DISTINCT: a sort per figure, and 24 figures), then the
+    people with more than one membership, the only ones a row count can count twice (in
+    transit in one cell and received in another, say), are counted apart, row by row and
+    each once, and the difference taken off: the same numbers as counting distinct people
+    (make bench: 0.55 s for the country in one query with 24 DISTINCT counts)."""
     days = []
     current = on
     for _ in range(12):
         days.append(current)
         current = current.replace(day=1) - dt.timedelta(days=1)
     days.reverse()
-    # One query for the twelve days (issue 16: twelve national counts took 2.4 s): each day
-    # is a pair of filtered counts over the memberships that began by ``on``.
     memberships = Membership.objects.filter(
         kind=MembershipKind.OFFICIAL, cell__is_police=True, valid_from__lte=on
     )
     if scope_ids is not None:
         memberships = memberships.filter(cell_id__in=IdList(scope_ids))
-    counts = memberships.aggregate(
-        **{
-            f"{what}{i}": Count("person_id", filter=held, distinct=True)
-            for i, day in enumerate(days)
-            for what, held in (
-                ("members", counted(day)),
-                ("official", counted(day) & official_on(day, "party__")),
-            )
-        }
+    names = [f"{what}{i}" for i in range(len(days)) for what in ("members", "official")]
+    if old is None:
+        by_cell, recount = {}, memberships
+    else:
+        by_cell = {cell: row for cell, row in old.by_cell.items() if cell not in changed}
+        recount = memberships.filter(cell_id__in=IdList(changed))
+    if old is None or changed:
+        for row in recount.order_by().values("cell_id").annotate(**_counts(days)):
+            by_cell[row["cell_id"]] = tuple(row[name] for name in names)
+    totals = dict.fromkeys(names, 0)
+    for row in by_cell.values():
+        for name, n in zip(names, row, strict=True):
+            totals[name] += n
+    twice = list(
+        memberships.order_by()
+        .values("person_id")
+        .annotate(rows=Count("*"))
+        .filter(rows__gt=1)
+        .values_list("person_id", flat=True)
     )
-    official = [counts[f"official{i}"] for i in range(len(days))]
-    probationary = [counts[f"members{i}"] - counts[f"official{i}"] for i in range(len(days))]
+    if twice:
+        theirs = memberships.filter(person_id__in=IdList(twice))
+        counts = theirs.aggregate(**_counts(days, "rows_"), **_counts(days, "people_", True))
+        for name in names:
+            totals[name] -= counts[f"rows_{name}"] - counts[f"people_{name}"]
+    official = [totals[f"official{i}"] for i in range(len(days))]
+    probationary = [totals[f"members{i}"] - totals[f"official{i}"] for i in range(len(days))]
     labels = [f"{d.month:02d}/{str(d.year)[2:]}" for d in days]
     chart = Chart(
         key,
@@ -305,4 +373,4 @@ def members_chart(scope_ids: frozenset[int] | None, on: dt.date, *, key: str = "
         [f"{d:%d/%m/%Y}", number(o), number(p), number(o + p)]
         for d, o, p in zip(days, official, probationary, strict=True)
     ]
-    return chart
+    return CountedMembers(chart, by_cell)

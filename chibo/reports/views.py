@@ -131,9 +131,6 @@ def overview(request):
         "elsewhere": sum(len(items) for org, items in by_org.items() if org not in cell_ids),
         "alerts": Counter(f.severity for f in found),
         "total": len(found),
-        # Twelve month ends counted over the scope: served like the figures.
-        "members_chart": reading.computed(
-            "members_chart", ids, on, lambda: charts.members_chart(ids, on)
-        ),
+        "members_chart": charts.served_members_chart(reading, ids, on),
     }
     return render(request, "reports/overview.html", context)
