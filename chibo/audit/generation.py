@@ -20,8 +20,10 @@ computed at, in a per-process cache of the objects themselves: the findings and 
 are made of in ``CACHES["subtrees"]`` (``orgs``).
 """
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 
@@ -71,10 +73,13 @@ class Changes:
     subjects: frozenset[tuple[str, int]]
 
 
-def changes(since: int, upto: int, *, limit: int) -> Changes | None:
+def changes(
+    since: int, upto: int, *, limit: int, unread: frozenset[str] = frozenset()
+) -> Changes | None:
     """The changes committed after generation ``since`` up to ``upto``, or ``None`` when
     there are more than ``limit`` of them (an import: cheaper to compute everything again).
-    Asked only once ``settled()`` has held for ``upto``: every entry up to it has committed."""
+    Rows of the ``unread`` kinds count in ``types`` but name no subjects. Asked only once
+    ``settled()`` has held for ``upto``: every entry up to it has committed."""
     rows = list(
         Entry.objects.filter(pk__gt=since, pk__lte=upto)
         .exclude(action=Action.ACCESS)
@@ -83,21 +88,25 @@ def changes(since: int, upto: int, *, limit: int) -> Changes | None:
     )
     if len(rows) > limit:
         return None
-    subjects = set(
-        Link.objects.filter(entry_id__in=[pk for pk, *_ in rows]).values_list("kind", "object_id")
-    )
+    rows = [row for row in rows if row[1] not in unread] + [
+        (None, object_type, None, {}) for _pk, object_type, *_ in rows if object_type in unread
+    ]
+    named = [pk for pk, *_ in rows if pk is not None]
+    subjects = set(Link.objects.filter(entry_id__in=named).values_list("kind", "object_id"))
     for _pk, object_type, action, changed in rows:
         track = _TRACKS.get(object_type)
         if action != Action.UPDATE or track is None:
             continue
-        for kind, path in track.subjects:  # a link names the row as it is after the change
+        # A link names the row as it is after a save, as it was before a queryset update
+        # (``tracking.updated``): a moved row names both ends, whichever it is.
+        for kind, path in track.subjects:
             if "__" in path:  # one relation away: moved if the relation's column changed
                 if f"{path.split('__', 1)[0]}_id" in changed:
                     return None
                 continue
-            before = changed.get(path, [None])[0] if path != "pk" else None
-            if type(before) is int:
-                subjects.add((kind, before))
+            for value in changed.get(path, []) if path != "pk" else []:
+                if type(value) is int:
+                    subjects.add((kind, value))
     return Changes(frozenset(object_type for _pk, object_type, *_ in rows), frozenset(subjects))
 
 
@@ -134,12 +143,23 @@ class Reading:
             return held[1]
         if self._settled is None:  # asked once, after the generation and before computing
             self._settled = settled()
-        value = None
-        if refresh is not None and held is not None and self._settled and held[0] < self.generation:
+        value, born = None, time.monotonic()
+        # A result brought up to date is computed whole again once as old as an entry may
+        # live (CHIBO_COMPUTED_SECONDS): a dependency a refresh missed lasts no longer than
+        # a kept result did before refreshes (review of issue 16).
+        if (
+            refresh is not None
+            and held is not None
+            and self._settled
+            and held[0] < self.generation
+            and born - held[2] < settings.CHIBO_COMPUTED_SECONDS
+        ):
             value = refresh(held[0], held[1])
+            if value is not None:
+                born = held[2]
         if value is None:
             value = compute()
         if self._settled:
-            entry = (self.generation, value)
+            entry = (self.generation, value, born)
             transaction.on_commit(lambda: cache.set(where, entry), robust=True)
         return value

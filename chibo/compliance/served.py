@@ -71,9 +71,11 @@ PER_CELL_ROWS = frozenset(
 )
 # Rows no figure or check reads: who may sign in and see what (a scope is part of the key,
 # not of the result), the daily run's record of what it found, an import's own record (the
-# rows it writes are recorded each as itself).
+# rows it writes are recorded each as itself), the numbers given to papers (closing the
+# minutes of a meeting takes one).
 UNREAD_ROWS = frozenset(
     {
+        "documents.issuednumber",
         "accounts.user",
         "accounts.grant",
         "accounts.apitoken",
@@ -105,7 +107,7 @@ def touched(since: int, upto: int) -> frozenset[int] | None:
     ``since`` up to ``upto`` may have changed, or ``None`` when what changed is read across
     cells (computed again whole). A person's change touches every cell the person has a
     record in, at any date; a meeting's, its cell."""
-    changes = generation.changes(since, upto, limit=CHANGES_LIMIT)
+    changes = generation.changes(since, upto, limit=CHANGES_LIMIT, unread=UNREAD_ROWS)
     if changes is None or not changes.types <= PER_CELL_ROWS | UNREAD_ROWS:
         return None
     named = defaultdict(set)

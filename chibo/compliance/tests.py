@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from chibo.accounts import access
-from chibo.audit import generation
+from chibo.accounts.models import Role
+from chibo.audit import generation, tracking
 from chibo.audit.models import Action, Entry, Interface
 from chibo.compliance import checks, served
 from chibo.documents import operations as documents
@@ -20,10 +21,11 @@ from chibo.meetings import operations as meetings
 from chibo.meetings import quality
 from chibo.meetings.models import Kind, Presence
 from chibo.members import operations as members
+from chibo.members.models import Membership
 from chibo.orgs import operations as orgs
 from chibo.reports import charts
 from chibo.rules import operations
-from chibo.test import DAY, ChiboTestCase, add_member
+from chibo.test import DAY, ChiboTestCase, add_member, make_user
 
 
 def keys(found) -> list[str]:
@@ -286,8 +288,7 @@ class ServedToEveryoneTests(KeepingTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             page = self.client.get(reverse("rules:alerts") + "?as_of=2023-05-24")
         self.assertContains(page, "bỏ qua")
-        _generation, kept = caches["computed"].get(served.key("findings", ids, DAY, False))
-        kept = kept.findings
+        kept = caches["computed"].get(served.key("findings", ids, DAY, False))[1].findings
         self.assertTrue(kept)
         self.assertFalse([f.key for f in kept if hasattr(f, "link") or hasattr(f, "dismissable")])
         self.assertEqual(kept, checks.run(scope_ids=ids, on=DAY))
@@ -437,6 +438,33 @@ class RefreshedTests(KeepingTestCase):
         changes = generation.changes(before, generation.current(), limit=10)
         self.assertIn(("organization", self.cell_a.pk), changes.subjects)
         self.assertIn(("organization", self.cell_b.pk), changes.subjects)
+
+    def test_a_row_moved_by_a_queryset_update_touches_both(self):
+        """``tracking.updated`` links a row as it was before: both ends are named still."""
+        membership = self.people[0].memberships.get()
+        before = generation.current()
+        tracking.updated(Membership.objects.filter(pk=membership.pk), cell=self.cell_b)
+        changes = generation.changes(before, generation.current(), limit=10)
+        self.assertIn(("organization", self.cell_a.pk), changes.subjects)
+        self.assertIn(("organization", self.cell_b.pk), changes.subjects)
+
+    def test_rows_nothing_reads_touch_no_cell(self):
+        """A grant over a cell, or the daily run's records, change no figure or finding: they
+        neither send everything to be computed again nor count as a change in the cell."""
+        self.serve()
+        before = generation.current()
+        make_user("bithu2", Role.SECRETARY, self.cell_a)
+        self.assertGreater(generation.current(), before)
+        self.assertEqual(served.touched(before, generation.current()), frozenset())
+        self.assertEqual(self.serve(), (0, 2))
+
+    def test_a_result_brought_up_to_date_is_computed_whole_once_old(self):
+        """Refreshed results are computed whole again after CHIBO_COMPUTED_SECONDS, as long
+        as a kept result lived before refreshes."""
+        self.serve()
+        add_member(self.cell_a, "Phạm Văn Hòa")
+        with override_settings(CHIBO_COMPUTED_SECONDS=0):
+            self.assertEqual(self.serve(), (2, 0))
 
     def test_many_changes_are_computed_whole(self):
         before = generation.current()
