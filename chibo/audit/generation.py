@@ -88,10 +88,9 @@ def changes(
     )
     if len(rows) > limit:
         return None
-    rows = [row for row in rows if row[1] not in unread] + [
-        (None, object_type, None, {}) for _pk, object_type, *_ in rows if object_type in unread
-    ]
-    named = [pk for pk, *_ in rows if pk is not None]
+    types = frozenset(object_type for _pk, object_type, *_ in rows)
+    rows = [row for row in rows if row[1] not in unread]
+    named = [pk for pk, *_ in rows]
     subjects = set(Link.objects.filter(entry_id__in=named).values_list("kind", "object_id"))
     for _pk, object_type, action, changed in rows:
         track = _TRACKS.get(object_type)
@@ -107,7 +106,7 @@ def changes(
             for value in changed.get(path, []) if path != "pk" else []:
                 if type(value) is int:
                     subjects.add((kind, value))
-    return Changes(frozenset(object_type for _pk, object_type, *_ in rows), frozenset(subjects))
+    return Changes(types, frozenset(subjects))
 
 
 CACHE = "computed"

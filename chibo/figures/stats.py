@@ -280,6 +280,18 @@ def _figures(cells: list[CellRow], communes: int, services, on: dt.date) -> dict
     }
 
 
+def more_than_once(rows) -> list[int]:
+    """The people with more than one of ``rows`` (posts, memberships): the only ones a sum of
+    per-cell counts can count twice. One pass grouped by person, no join."""
+    return list(
+        rows.order_by()
+        .values("person_id")
+        .annotate(rows=Count("*"))
+        .filter(rows__gt=1)
+        .values_list("person_id", flat=True)
+    )
+
+
 def _officer_totals(services, rows, on: dt.date) -> tuple[int, int]:
     """The officers of all the cells and how many are party members, each person once.
 
@@ -290,13 +302,7 @@ def _officer_totals(services, rows, on: dt.date) -> tuple[int, int]:
     (make bench: half the time of counting the distinct people again, the same answer)."""
     officers = sum(row.officers for row in rows)
     members = sum(row.officers_members for row in rows)
-    twice = list(
-        services.order_by()
-        .values("person_id")
-        .annotate(posts=Count("*"))
-        .filter(posts__gt=1)
-        .values_list("person_id", flat=True)
-    )
+    twice = more_than_once(services)
     if twice:  # two posts on the day: in two cells, or twice in one (the rare case)
         pairs = set(
             services.filter(person_id__in=IdList(twice)).values_list("person_id", "cell_id")

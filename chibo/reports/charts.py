@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from chibo.figures import stats
 from chibo.lib.idlist import IdList
 from chibo.lib.vnnumbers import number
 from chibo.meetings import board
@@ -342,13 +343,7 @@ def counted_members(
     for row in by_cell.values():
         for name, n in zip(names, row, strict=True):
             totals[name] += n
-    twice = list(
-        memberships.order_by()
-        .values("person_id")
-        .annotate(rows=Count("*"))
-        .filter(rows__gt=1)
-        .values_list("person_id", flat=True)
-    )
+    twice = stats.more_than_once(memberships)
     if twice:
         theirs = memberships.filter(person_id__in=IdList(twice))
         counts = theirs.aggregate(**_counts(days, "rows_"), **_counts(days, "people_", True))
