@@ -37,7 +37,10 @@ class IdList(Expression):
         if len(self.ids) <= SHORT:
             return "(" + ", ".join(["%s"] * len(self.ids)) + ")", self.ids
         if connection.vendor == "postgresql":
-            return "(SELECT unnest(%s::bigint[]))", [self.ids]
+            # An array literal as text: psycopg's client-side binding (Django's default)
+            # quotes a Python list element by element in Python, 14 ms for the 3,321 cells
+            # of the country (cProfile, issue 16), where one join is a fraction of that.
+            return "(SELECT unnest(%s::bigint[]))", ["{" + ",".join(map(str, self.ids)) + "}"]
         return "(SELECT value FROM json_each(%s))", [json.dumps(self.ids)]
 
     def resolve_expression(self, *args, **kwargs):
