@@ -287,6 +287,32 @@ class GuardTests(ChiboTestCase):
             (only_b["regular_officers"], only_b["regular_officers_party_members"]), (2, 1)
         )
 
+    def test_r_pol_02_a_refresh_reads_again_the_officers_of_the_changed_cells(self):
+        """Issue 16: the officers counted in two cells are kept with the figures; after a
+        write in a cell, ``stats.refresh`` looks again at that cell's officers and at those
+        found before, and gives what counting everything gives."""
+        day = D(2023, 5, 24)
+        since = D(2022, 1, 1)
+        base = stats.compute(scope_ids=None, on=day)
+        self.assertEqual(base.overlaps, {})
+        second = PoliceService.objects.create(
+            person=self.member, cell=self.cell_b, position="officer", valid_from=since
+        )
+        changed = frozenset({self.cell_b.pk})
+        gained = stats.refresh(base, changed, scope_ids=None, on=day)
+        whole = stats.compute(scope_ids=None, on=day)
+        self.assertEqual(gained.overlaps, {self.member.pk: (2, True)})
+        self.assertEqual((gained.figures, gained.overlaps), (whole.figures, whole.overlaps))
+        self.assertEqual(gained.figures["regular_officers"], base.figures["regular_officers"])
+        # A write elsewhere (no police cell here): the person is kept from before.
+        elsewhere = stats.refresh(gained, frozenset(), scope_ids=None, on=day)
+        self.assertEqual((elsewhere.figures, elsewhere.overlaps), (whole.figures, whole.overlaps))
+        second.delete()  # the row is gone from cell B: the person is found from before
+        lost = stats.refresh(gained, changed, scope_ids=None, on=day)
+        whole = stats.compute(scope_ids=None, on=day)
+        self.assertEqual(lost.overlaps, {})
+        self.assertEqual((lost.figures, lost.overlaps), (whole.figures, whole.overlaps))
+
     def test_regulation_in_the_future_refused(self):
         self.login(self.secretary)
         response = self.client.post(

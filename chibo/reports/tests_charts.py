@@ -207,6 +207,32 @@ class FiguresTests(ChiboTestCase):
         self.assertEqual(both.chart.rows, whole.chart.rows)
         self.assertNotEqual(whole.chart.rows, old.chart.rows)
 
+    def test_a_refresh_reads_again_the_people_of_the_changed_cells(self):
+        """Issue 16: the people with two memberships are kept with the chart; a refresh
+        looks again at the changed cells' people and at those found before."""
+        on = D(2023, 5, 24)
+        old = charts.counted_members(None, on)
+        second = Membership.objects.create(
+            person=self.people_a[0],
+            cell=self.cell_b,
+            kind=MembershipKind.OFFICIAL,
+            reason_in="admission",
+            valid_from=D(2023, 3, 1),
+        )
+        changed = frozenset({self.cell_b.pk})
+        gained = charts.counted_members(None, on, old=old, changed=changed)
+        whole = charts.counted_members(None, on)
+        self.assertEqual(list(gained.twice), [self.people_a[0].pk])
+        self.assertEqual((gained.twice, gained.chart.rows), (whole.twice, whole.chart.rows))
+        # A write elsewhere (no police cell here): the person is kept from before.
+        elsewhere = charts.counted_members(None, on, old=gained, changed=frozenset())
+        self.assertEqual((elsewhere.twice, elsewhere.chart.rows), (whole.twice, whole.chart.rows))
+        second.delete()  # gone from cell B: the person is found from before
+        lost = charts.counted_members(None, on, old=gained, changed=changed)
+        self.assertEqual(lost.twice, {})
+        self.assertEqual(lost.chart.rows, charts.counted_members(None, on).chart.rows)
+        self.assertEqual(lost.chart.rows, old.chart.rows)
+
     def test_pages_show_the_charts_with_their_tables(self):
         self.login(self.board)
         overview = self.client.get(reverse("reports:overview"), {"as_of": "2023-05-24"})
