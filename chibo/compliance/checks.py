@@ -769,16 +769,23 @@ PER_CELL = (
     check_superior,
     check_dissemination,
 )
-ACROSS = tuple(check for check in CHECKS if check not in PER_CELL)
+# Checks that read none of a cell's own records, only the tree, the register's documents and
+# the conferences' recommendations and tasks: no write that ``rerun`` follows (one in a
+# cell's records, ``compliance.served.PER_CELL_ROWS``) changes what they find, and ``rerun``
+# keeps their findings (test: the tables they read are none of those rows).
+STILL = (check_briefings, check_security_resolution)
+ACROSS = tuple(check for check in CHECKS if check not in PER_CELL and check not in STILL)
 
 
 @dataclass(frozen=True)
 class Found:
-    """A run's findings as a page shows them, and the per-cell checks' own findings (before
-    dismissals), kept beside them for ``rerun``. Shared once served: read, never changed."""
+    """A run's findings as a page shows them, and the per-cell checks' and the still
+    checks' own findings (before dismissals), kept beside them for ``rerun``. Shared once
+    served: read, never changed."""
 
     findings: list[Finding]
     per_cell: list[Finding]
+    still: list[Finding] = field(default_factory=list)
 
 
 def _context(scope_ids: frozenset[int] | None, on: dt.date, overview: stats.Overview) -> Context:
@@ -788,14 +795,23 @@ def _context(scope_ids: frozenset[int] | None, on: dt.date, overview: stats.Over
 
 def _finish(ctx: Context, findings: list[Finding], include_dismissed: bool) -> list[Finding]:
     """Names of organizations that are not cells, dismissals, the order of the board."""
-    from chibo.orgs.models import NameBook
+    from chibo.orgs.models import NameBook, OrgVersion
 
     missing = {f.organization_id for f in findings} - set(ctx.names)
     if missing:  # never a per-cell finding: those are on the cells named by the figures
-        book = NameBook(missing)
+        # The names on the day as plain values (thousands of commune committees from F-8 on
+        # a national run); the versions of the few not alive that day, nearest first.
+        names = dict(
+            OrgVersion.objects.on(ctx.on)
+            .filter(organization_id__in=IdList(missing))
+            .values_list("organization_id", "name")
+        )
+        if len(names) < len(missing):
+            book = NameBook(missing - names.keys())
+            names.update((pk, book.name(pk, ctx.on)) for pk in missing - names.keys())
         for f in findings:
             if f.organization_id in missing:
-                f.organization = book.name(f.organization_id, ctx.on)
+                f.organization = names[f.organization_id]
     if not include_dismissed:
         # A dismissal hides a finding from the day it was made, not before. Dismissals are
         # few (each one a supervisor's decision with its reason); the findings' keys are
@@ -821,8 +837,9 @@ def found(
         overview = stats.compute(scope_ids=scope_ids, on=on)
     ctx = _context(scope_ids, on, overview)
     per_cell = [f for check in PER_CELL for f in check(ctx)]
+    still = [f for check in STILL for f in check(ctx)]
     across = [f for check in ACROSS for f in check(ctx)]
-    return Found(_finish(ctx, per_cell + across, include_dismissed), per_cell)
+    return Found(_finish(ctx, per_cell + still + across, include_dismissed), per_cell, still)
 
 
 def rerun(
@@ -834,18 +851,21 @@ def rerun(
     include_dismissed: bool,
     overview: stats.Overview,
 ) -> Found:
-    """``old`` with the per-cell checks run again on the ``changed`` cells only and the
-    checks across cells run whole: what ``found`` returns when nothing but those cells'
-    records and their people's has changed since ``old`` (the caller knows it), given the
-    figures of now (``overview``). ``old`` itself is left as it was."""
+    """``old`` with the per-cell checks run again on the ``changed`` cells only, the still
+    checks' findings kept and the checks across cells run whole: what ``found`` returns
+    when nothing but those cells' records and their people's has changed since ``old`` (the
+    caller knows it), given the figures of now (``overview``). ``old`` is left as it was."""
     ctx = _context(scope_ids, on, overview)
     changed = changed & ctx.names.keys()
     rows = [row for row in overview.cells if row.organization_id in changed]
     few = _context(scope_ids, on, stats.Overview(on, overview.figures, rows))
     per_cell = [f for f in old.per_cell if f.organization_id not in changed]
     per_cell += [f for check in PER_CELL for f in check(few)]
+    # Named already (the tree has not changed): ``_finish`` looks none of them up again.
+    ctx.names.update((f.organization_id, f.organization) for f in old.still)
     across = [f for check in ACROSS for f in check(ctx)]
-    return Found(_finish(ctx, per_cell + across, include_dismissed), per_cell)
+    findings = _finish(ctx, per_cell + old.still + across, include_dismissed)
+    return Found(findings, per_cell, old.still)
 
 
 def run(

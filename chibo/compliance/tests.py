@@ -2,6 +2,7 @@
 as the checks, kept until a recorded change, never kept from a rolled-back transaction."""
 
 import datetime as dt
+import re
 from unittest import mock, skipUnless
 
 from django.core.cache import caches
@@ -335,6 +336,27 @@ class RefreshedTests(KeepingTestCase):
                 self.assertEqual(found, checks.run(scope_ids=ids, on=DAY))
                 self.assertEqual(chart.rows, charts.members_chart(ids, DAY).rows)
         return whole.call_count, rerun.call_count
+
+    def test_the_still_checks_read_none_of_a_cells_records(self):
+        """``rerun`` keeps the findings of ``checks.STILL`` as they were: sound only while
+        the tables they read are none of the rows a refresh follows (served.PER_CELL_ROWS).
+        Each check is run on a day past F-8's deadline and its SQL read for table names."""
+        from django.apps import apps
+
+        tables = {model._meta.db_table: model._meta.label_lower for model in apps.get_models()}
+        on = dt.date(DAY.year, 12, 31)
+        for check in checks.STILL:
+            with self.subTest(check=check.__name__):
+                ctx = checks._context(None, on, stats.compute(scope_ids=None, on=on))
+                with CaptureQueriesContext(connection) as queries:
+                    check(ctx)
+                read = {
+                    tables[name]
+                    for query in queries.captured_queries
+                    for name in re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"])
+                }
+                self.assertTrue(read)  # it did read something: the test is not empty
+                self.assertEqual(read & served.PER_CELL_ROWS, set())
 
     def meeting(self, cell, day, marks):
         meeting = meetings.plan(cell=cell, kind=Kind.REGULAR, planned_date=day, by=None)
