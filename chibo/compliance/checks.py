@@ -343,6 +343,12 @@ def check_transfers(ctx: Context) -> list[Finding]:
     return found
 
 
+# Up to this many cells (a cell's own board, or ``rerun`` after a write in a few), a check
+# starts from the cells' members rather than from the country's probationers: 30 ms of a
+# first view after a write went to reading every probationer for one cell (issue 16).
+FEW_CELLS = 20
+
+
 def check_probation(ctx: Context) -> list[Finding]:
     """R-MEM-05: probation ending soon; recognition overdue past the 30-working-day window."""
     # Probationers are few: found through the index on official_date (two index searches;
@@ -357,17 +363,16 @@ def check_probation(ctx: Context) -> list[Finding]:
         official_date__gt=vndates.add_months(ctx.on, -24),
         recognition_decided_on__gt=ctx.on,
     )
+    # counted_on: a probationer in transit keeps the alert in the cell that counts them.
+    counted = Membership.objects.counted_on(ctx.on).filter(cell_id__in=IdList(ctx.cell_ids))
     for query in (Q(official_date__isnull=True), Q(official_date__gt=ctx.on), late_decisions):
         records = PartyRecord.objects.filter(query, ceremony_date__lte=ctx.on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.on)
         )
+        if len(ctx.cell_ids) <= FEW_CELLS:  # their members are fewer than the probationers
+            records = records.filter(person_id__in=counted.values("person_id"))
         waiting.update(records.values_list("person_id", "ceremony_date"))
-    # counted_on: a probationer in transit keeps the alert in the cell that counts them.
-    cells = dict(
-        Membership.objects.counted_on(ctx.on)
-        .filter(person_id__in=IdList(waiting), cell_id__in=IdList(ctx.cell_ids))
-        .values_list("person_id", "cell_id")
-    )
+    cells = dict(counted.filter(person_id__in=IdList(waiting)).values_list("person_id", "cell_id"))
     calendar = working_calendar()
     due = []
     for person_id, cell_id in cells.items():
@@ -408,18 +413,36 @@ def check_probation(ctx: Context) -> list[Finding]:
     return found
 
 
-def check_absences(ctx: Context) -> list[Finding]:
+def check_absences(
+    ctx: Context, *, changed: frozenset[int] | None = None, before=()
+) -> list[Finding]:
     """R-MEM-12: months in the calendar year with an absence without reason from the cell's
-    meetings, reaching 3 (filtered by the cells, not by thousands of people)."""
+    meetings, reaching 3 (filtered by the cells, not by thousands of people).
+
+    Given ``changed`` cells, only for the people on the rolls of their meetings of the year
+    and the people found ``before``: after a write in those cells no one else's absences
+    can have changed, and everyone found before is looked at again (``rerun``, issue 16)."""
     start = dt.date(ctx.on.year, 1, 1)
-    months = list(
-        Attendance.objects.filter(
-            meeting__cell_id__in=IdList(ctx.cell_ids),
-            status=Presence.UNEXCUSED,
-            meeting__date__gte=start,
-            meeting__date__lte=ctx.on,
+    absences = Attendance.objects.filter(
+        meeting__cell_id__in=IdList(ctx.cell_ids),
+        status=Presence.UNEXCUSED,
+        meeting__date__gte=start,
+        meeting__date__lte=ctx.on,
+    )
+    if changed is not None:
+        people = set(before)
+        people.update(
+            Attendance.objects.filter(
+                meeting__cell_id__in=IdList(changed & set(ctx.cell_ids)),
+                meeting__date__gte=start,
+                meeting__date__lte=ctx.on,
+            ).values_list("person_id", flat=True)
         )
-        .values("person_id")
+        if not people:
+            return []
+        absences = absences.filter(person_id__in=IdList(people))
+    months = list(
+        absences.values("person_id")
         .annotate(
             months=Count(TruncMonth("meeting__date"), distinct=True), cell=Max("meeting__cell_id")
         )
@@ -774,18 +797,23 @@ PER_CELL = (
 # cell's records, ``compliance.served.PER_CELL_ROWS``) changes what they find, and ``rerun``
 # keeps their findings (test: the tables they read are none of those rows).
 STILL = (check_briefings, check_security_resolution)
-ACROSS = tuple(check for check in CHECKS if check not in PER_CELL and check not in STILL)
+# Checks whose findings are each on one person, from that person's records across cells;
+# given the changed cells, they look again at those cells' people and at everyone they
+# found before (``changed=``, ``before=``), which is everyone whose finding can change.
+PER_PERSON = (check_absences,)
+ACROSS = tuple(check for check in CHECKS if check not in PER_CELL + STILL + PER_PERSON)
 
 
 @dataclass(frozen=True)
 class Found:
-    """A run's findings as a page shows them, and the per-cell checks' and the still
-    checks' own findings (before dismissals), kept beside them for ``rerun``. Shared once
-    served: read, never changed."""
+    """A run's findings as a page shows them, and the per-cell, still and per-person checks'
+    own findings (before dismissals), kept beside them for ``rerun``. Shared once served:
+    read, never changed."""
 
     findings: list[Finding]
     per_cell: list[Finding]
     still: list[Finding] = field(default_factory=list)
+    per_person: list[Finding] = field(default_factory=list)
 
 
 def _context(scope_ids: frozenset[int] | None, on: dt.date, overview: stats.Overview) -> Context:
@@ -838,8 +866,10 @@ def found(
     ctx = _context(scope_ids, on, overview)
     per_cell = [f for check in PER_CELL for f in check(ctx)]
     still = [f for check in STILL for f in check(ctx)]
+    per_person = [f for check in PER_PERSON for f in check(ctx)]
     across = [f for check in ACROSS for f in check(ctx)]
-    return Found(_finish(ctx, per_cell + still + across, include_dismissed), per_cell, still)
+    findings = _finish(ctx, per_cell + still + per_person + across, include_dismissed)
+    return Found(findings, per_cell, still, per_person)
 
 
 def rerun(
@@ -852,9 +882,10 @@ def rerun(
     overview: stats.Overview,
 ) -> Found:
     """``old`` with the per-cell checks run again on the ``changed`` cells only, the still
-    checks' findings kept and the checks across cells run whole: what ``found`` returns
-    when nothing but those cells' records and their people's has changed since ``old`` (the
-    caller knows it), given the figures of now (``overview``). ``old`` is left as it was."""
+    checks' findings kept, the per-person checks run again for the people they name and the
+    other checks run whole: what ``found`` returns when nothing but those cells' records
+    and their people's has changed since ``old`` (the caller knows it), given the figures
+    of now (``overview``). ``old`` is left as it was."""
     ctx = _context(scope_ids, on, overview)
     changed = changed & ctx.names.keys()
     rows = [row for row in overview.cells if row.organization_id in changed]
@@ -863,9 +894,11 @@ def rerun(
     per_cell += [f for check in PER_CELL for f in check(few)]
     # Named already (the tree has not changed): ``_finish`` looks none of them up again.
     ctx.names.update((f.organization_id, f.organization) for f in old.still)
+    before = {f.person_id for f in old.per_person}
+    per_person = [f for check in PER_PERSON for f in check(ctx, changed=changed, before=before)]
     across = [f for check in ACROSS for f in check(ctx)]
-    findings = _finish(ctx, per_cell + old.still + across, include_dismissed)
-    return Found(findings, per_cell, old.still)
+    findings = _finish(ctx, per_cell + old.still + per_person + across, include_dismissed)
+    return Found(findings, per_cell, old.still, per_person)
 
 
 def run(

@@ -438,6 +438,34 @@ class RefreshedTests(KeepingTestCase):
                 self.assertIsNotNone(served.touched(before, generation.current()))
                 self.assertEqual(self.serve(), (0, 2))
 
+    def test_r_mem_12_absences_follow_the_rolls_through_refreshes(self):
+        """The per-person check looks again at the changed cells' people and at everyone it
+        found before: a third month of absence is found, kept through a write elsewhere,
+        and gone once an absence is excused; each time as computing everything gives."""
+        b = self.people[1]
+        self.serve()
+
+        def absences():
+            return {
+                f.person_id for f in checks.run(scope_ids=None, on=DAY) if f.rule_id == "R-MEM-12"
+            }
+
+        away = {b.pk: (Presence.UNEXCUSED, "")}
+        for day in (dt.date(2023, 1, 10), dt.date(2023, 2, 10)):
+            self.meeting(self.cell_a, day, away)
+            self.assertEqual(self.serve(), (0, 2))
+        third = self.meeting(self.cell_a, dt.date(2023, 3, 10), away)
+        self.assertEqual(self.serve(), (0, 2))
+        self.assertEqual(absences(), {b.pk})
+        add_member(self.cell_b, "Trần Văn Phúc")  # nothing of b's: found from before
+        self.assertEqual(self.serve(), (0, 2))
+        roll = {m.person_id: (Presence.PRESENT, "") for m in quality.roll(third)}
+        meetings.take_attendance(
+            meeting=third, marks={**roll, b.pk: (Presence.EXCUSED, "Ốm")}, by=None
+        )
+        self.assertEqual(self.serve(), (0, 2))
+        self.assertEqual(absences(), set())
+
     def test_a_change_read_across_cells_is_computed_whole(self):
         self.serve()
         orgs.rename(org=self.cell_b, on=dt.date(2023, 1, 1), by=None, name="Chi bộ Công an xã Bê")

@@ -4,6 +4,7 @@ alerts board's role matrix and scope; dismissals; the daily record; the CLI on t
 import datetime as dt
 import io
 import json
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
@@ -147,11 +148,20 @@ class MemberChecksTests(CheckTestCase):
         probationer = add_member(self.cell_a, "Võ Văn Dự", ceremony=D(2023, 1, 5), official=False)
 
         def found(on):
-            return [
-                f.key
-                for f in rules_of(on, self.cell_a, "R-MEM-05")
-                if f.person_id == probationer.pk
-            ]
+            """The keys found, the same whether the check starts from the cells' members
+            (a few cells) or from the country's probationers (many; ``FEW_CELLS``)."""
+            both = []
+            for few in (checks.FEW_CELLS, 0):
+                with mock.patch.object(checks, "FEW_CELLS", few):
+                    both.append(
+                        [
+                            f.key
+                            for f in rules_of(on, self.cell_a, "R-MEM-05")
+                            if f.person_id == probationer.pk
+                        ]
+                    )
+            self.assertEqual(both[0], both[1])
+            return both[0]
 
         self.assertEqual(found(D(2023, 12, 5)), [])  # 31 days before the end
         self.assertEqual(len(found(D(2023, 12, 6))), 1)  # 30 days before
