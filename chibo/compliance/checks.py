@@ -423,31 +423,42 @@ def check_absences(
     and the people found ``before``: after a write in those cells no one else's absences
     can have changed, and everyone found before is looked at again (``rerun``, issue 16)."""
     start = dt.date(ctx.on.year, 1, 1)
-    absences = Attendance.objects.filter(
-        meeting__cell_id__in=IdList(ctx.cell_ids),
-        status=Presence.UNEXCUSED,
-        meeting__date__gte=start,
-        meeting__date__lte=ctx.on,
-    )
-    if changed is not None:
+    year = Attendance.objects.filter(meeting__date__gte=start, meeting__date__lte=ctx.on)
+    if changed is None:
+        months = list(
+            year.filter(meeting__cell_id__in=IdList(ctx.cell_ids), status=Presence.UNEXCUSED)
+            .values("person_id")
+            .annotate(
+                months=Count(TruncMonth("meeting__date"), distinct=True),
+                cell=Max("meeting__cell_id"),
+            )
+            .filter(months__gte=ctx.rules.removal_months)
+        )
+    else:
         people = set(before)
+        cells = set(ctx.cell_ids)
         people.update(
-            Attendance.objects.filter(
-                meeting__cell_id__in=IdList(changed & set(ctx.cell_ids)),
-                meeting__date__gte=start,
-                meeting__date__lte=ctx.on,
-            ).values_list("person_id", flat=True)
+            year.filter(meeting__cell_id__in=IdList(changed & cells)).values_list(
+                "person_id", flat=True
+            )
         )
-        if not people:
-            return []
-        absences = absences.filter(person_id__in=IdList(people))
-    months = list(
-        absences.values("person_id")
-        .annotate(
-            months=Count(TruncMonth("meeting__date"), distinct=True), cell=Max("meeting__cell_id")
-        )
-        .filter(months__gte=ctx.rules.removal_months)
-    )
+        # The few people's absences of the year through the index on person, the cells
+        # checked here: given both lists, SQLite walked every cell's meetings of the year
+        # instead (0.7 s, issue 16). The same months and cell as the query above.
+        seen: dict[int, tuple[set, int]] = {}
+        rows = year.filter(person_id__in=IdList(people), status=Presence.UNEXCUSED)
+        for person_id, day, cell in rows.values_list(
+            "person_id", "meeting__date", "meeting__cell_id"
+        ):
+            if cell in cells:
+                months_seen, top = seen.setdefault(person_id, (set(), cell))
+                months_seen.add((day.year, day.month))
+                seen[person_id] = (months_seen, max(top, cell))
+        months = [
+            {"person_id": person_id, "months": len(months_seen), "cell": top}
+            for person_id, (months_seen, top) in seen.items()
+            if len(months_seen) >= ctx.rules.removal_months
+        ]
     # Names of the few found only, not joined to every absence of the year.
     names = {
         pk: " ".join(p for p in parts if p)

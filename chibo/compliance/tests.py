@@ -457,6 +457,11 @@ class RefreshedTests(KeepingTestCase):
         third = self.meeting(self.cell_a, dt.date(2023, 3, 10), away)
         self.assertEqual(self.serve(), (0, 2))
         self.assertEqual(absences(), {b.pk})
+        # Scoped to cell B, the meetings of cell A are not counted, whichever way.
+        only_b = frozenset({self.cell_b.pk})
+        ctx = checks._context(only_b, DAY, stats.compute(scope_ids=only_b, on=DAY))
+        self.assertEqual(checks.check_absences(ctx, changed=only_b, before={b.pk}), [])
+        self.assertEqual(checks.check_absences(ctx), [])
         add_member(self.cell_b, "Trần Văn Phúc")  # nothing of b's: found from before
         self.assertEqual(self.serve(), (0, 2))
         roll = {m.person_id: (Presence.PRESENT, "") for m in quality.roll(third)}

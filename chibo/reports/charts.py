@@ -92,7 +92,7 @@ class Chart:
             sums = [v or 0 for s in self.series for v in s.values]
         return _nice(max(sums, default=0))
 
-    @property
+    @functools.cached_property  # a served chart is drawn once, not on every view of it
     def svg(self) -> SafeString:
         return mark_safe(_draw(self))  # every text in it went through escape()
 
