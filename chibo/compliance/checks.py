@@ -417,7 +417,7 @@ def check_absences(
     ctx: Context, *, changed: frozenset[int] | None = None, before=()
 ) -> list[Finding]:
     """R-MEM-12: months in the calendar year with an absence without reason from the cell's
-    meetings, reaching 3 (filtered by the cells, not by thousands of people).
+    meetings, reaching 3 (for everyone: filtered by the cells, not by thousands of people).
 
     Given ``changed`` cells, only for the people on the rolls of their meetings of the year
     and the people found ``before``: after a write in those cells no one else's absences
@@ -790,10 +790,10 @@ CHECKS = [
 # its people's, with what every cell shares (the rule set, the calendar, the tree): a cell's
 # findings are the same whatever else is in scope, so a change in a few cells is checked
 # again in those cells only (``rerun``, issue 16). The others read across cells or depend on
-# the scope, and always run whole: a transfer's finding goes to the receiving cell when the
-# sending one is outside the scope, absences are counted over every cell a member sat in
-# during the year, a commune committee is asked for its resolution when one of its cells is
-# in scope, and briefings belong to conferences.
+# the scope (``STILL``, ``PER_PERSON`` and ``ACROSS`` below): a transfer's finding goes to
+# the receiving cell when the sending one is outside the scope, absences are counted over
+# every cell a member sat in during the year, a commune committee is asked for its
+# resolution when one of its cells is in scope, and briefings belong to conferences.
 PER_CELL = (
     check_cells,
     check_terms,
@@ -804,9 +804,11 @@ PER_CELL = (
     check_dissemination,
 )
 # Checks that read none of a cell's own records, only the tree, the register's documents and
-# the conferences' recommendations and tasks: no write that ``rerun`` follows (one in a
-# cell's records, ``compliance.served.PER_CELL_ROWS``) changes what they find, and ``rerun``
-# keeps their findings (test: the tables they read are none of those rows).
+# the conferences' recommendations and tasks, and of the figures only which cells there are
+# (``ctx.cell_ids``): no write that ``rerun`` follows (one in a cell's records,
+# ``compliance.served.PER_CELL_ROWS``) changes what they find, and ``rerun`` keeps their
+# findings (test: the tables they read are none of those rows).
+# The only check run whole on every refresh is then R-MEM-11 (transfers, ``ACROSS``).
 STILL = (check_briefings, check_security_resolution)
 # Checks whose findings are each on one person, from that person's records across cells;
 # given the changed cells, they look again at those cells' people and at everyone they

@@ -295,7 +295,8 @@ def _figures(
 
 def more_than_once(rows, *, changed: frozenset[int] | None = None, before=()) -> list[int]:
     """The people with more than one of ``rows`` (posts, memberships, each with a cell): the
-    only ones a sum of per-cell counts can count twice. One pass grouped by person, no join.
+    only ones a sum of per-cell counts can count twice. One pass grouped by person, no join
+    (and before it, given ``changed``, one for the changed cells' people).
 
     Given ``changed`` cells, only among the people with rows in them and the people found
     ``before``: after a write in a few cells, no one else can have gained or lost a row

@@ -273,7 +273,7 @@ class CountedMembers:
     by_cell: dict[int, tuple[int, ...]]
     # Per person with more than one membership: how many times the cells' counts count
     # them more than once, in the same order (a refresh re-reads only the changed cells').
-    twice: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    surplus: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def members_chart(scope_ids: frozenset[int] | None, on: dt.date, *, key: str = "members") -> Chart:
@@ -324,6 +324,11 @@ class Chosen:
         return memberships
 
 
+def per_cell(chosen: Chosen) -> QuerySet:
+    """A fresh copy of ``_per_cell``'s query, to filter and run."""
+    return _per_cell(chosen, settings.CHIBO_TRANSIT_COUNTS_IN).all()
+
+
 @functools.lru_cache(maxsize=32)
 def _per_cell(chosen: Chosen, transit: str) -> QuerySet:
     """The memberships counted per cell at the chart's days, before the cells are chosen.
@@ -331,7 +336,7 @@ def _per_cell(chosen: Chosen, transit: str) -> QuerySet:
     Resolving the 24 filtered counts, each with its transit subquery, took 35 ms, longer
     than the SQL for a few cells (issue 16): it is done once per scope, day and transit
     setting (which ``counted`` reads), and every use runs a clone (``.all()``, ``.filter()``),
-    never the kept query itself."""
+    never the kept query itself: asked through ``per_cell`` only."""
     return chosen.memberships.order_by().values("cell_id").annotate(**_counts(_days(chosen.on)))
 
 
@@ -365,26 +370,26 @@ def counted_members(
     days = _days(on)
     chosen = Chosen(scope_ids, on)
     memberships = chosen.memberships
-    per_cell = _per_cell(chosen, settings.CHIBO_TRANSIT_COUNTS_IN)
+    counting = per_cell(chosen)
     names = [f"{what}{i}" for i in range(len(days)) for what in ("members", "official")]
     if old is None:
-        by_cell, recount = {}, per_cell.all()
+        by_cell, recount = {}, counting
         twice = stats.more_than_once(memberships)
     else:
         by_cell = {cell: row for cell, row in old.by_cell.items() if cell not in changed}
-        recount = per_cell.filter(cell_id__in=IdList(changed))
-        twice = stats.more_than_once(memberships, changed=changed, before=old.twice)
+        recount = counting.filter(cell_id__in=IdList(changed))
+        twice = stats.more_than_once(memberships, changed=changed, before=old.surplus)
     if old is None or changed:
         for row in recount:
             by_cell[row["cell_id"]] = tuple(row[name] for name in names)
-    extra = {}
+    surplus = {}
     if twice:
         theirs = memberships.filter(person_id__in=IdList(twice)).order_by().values("person_id")
         for row in theirs.annotate(**_counts(days)):
-            extra[row["person_id"]] = tuple(max(row[name] - 1, 0) for name in names)
+            surplus[row["person_id"]] = tuple(max(row[name] - 1, 0) for name in names)
     # Column by column: thousands of cells times 24 figures, summed without a Python loop.
     summed = [sum(column) for column in zip(*by_cell.values(), strict=True)] or [0] * len(names)
-    less = [sum(column) for column in zip(*extra.values(), strict=True)] or [0] * len(names)
+    less = [sum(column) for column in zip(*surplus.values(), strict=True)] or [0] * len(names)
     totals = {name: n - d for name, n, d in zip(names, summed, less, strict=True)}
     official = [totals[f"official{i}"] for i in range(len(days))]
     probationary = [totals[f"members{i}"] - totals[f"official{i}"] for i in range(len(days))]
@@ -405,4 +410,5 @@ def counted_members(
         [f"{d:%d/%m/%Y}", number(o), number(p), number(o + p)]
         for d, o, p in zip(days, official, probationary, strict=True)
     ]
-    return CountedMembers(chart, by_cell, extra)
+    chart.svg  # noqa: B018 - drawn now, before the chart is kept and shared, never after
+    return CountedMembers(chart, by_cell, surplus)

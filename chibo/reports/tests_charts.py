@@ -222,14 +222,16 @@ class FiguresTests(ChiboTestCase):
         changed = frozenset({self.cell_b.pk})
         gained = charts.counted_members(None, on, old=old, changed=changed)
         whole = charts.counted_members(None, on)
-        self.assertEqual(list(gained.twice), [self.people_a[0].pk])
-        self.assertEqual((gained.twice, gained.chart.rows), (whole.twice, whole.chart.rows))
+        self.assertEqual(list(gained.surplus), [self.people_a[0].pk])
+        self.assertEqual((gained.surplus, gained.chart.rows), (whole.surplus, whole.chart.rows))
         # A write elsewhere (no police cell here): the person is kept from before.
         elsewhere = charts.counted_members(None, on, old=gained, changed=frozenset())
-        self.assertEqual((elsewhere.twice, elsewhere.chart.rows), (whole.twice, whole.chart.rows))
+        self.assertEqual(
+            (elsewhere.surplus, elsewhere.chart.rows), (whole.surplus, whole.chart.rows)
+        )
         second.delete()  # gone from cell B: the person is found from before
         lost = charts.counted_members(None, on, old=gained, changed=changed)
-        self.assertEqual(lost.twice, {})
+        self.assertEqual(lost.surplus, {})
         self.assertEqual(lost.chart.rows, charts.counted_members(None, on).chart.rows)
         self.assertEqual(lost.chart.rows, old.chart.rows)
 
