@@ -445,19 +445,19 @@ def check_absences(
         # The few people's absences of the year through the index on person, the cells
         # checked here: given both lists, SQLite walked every cell's meetings of the year
         # instead (0.7 s, issue 16). The same months and cell as the query above.
-        seen: dict[int, tuple[set, int]] = {}
+        months_of: dict[int, set[int]] = defaultdict(set)
+        last_cell: dict[int, int] = {}
         rows = year.filter(person_id__in=IdList(people), status=Presence.UNEXCUSED)
         for person_id, day, cell in rows.values_list(
             "person_id", "meeting__date", "meeting__cell_id"
         ):
             if cell in cells:
-                months_seen, top = seen.setdefault(person_id, (set(), cell))
-                months_seen.add((day.year, day.month))
-                seen[person_id] = (months_seen, max(top, cell))
+                months_of[person_id].add(day.month)  # one calendar year
+                last_cell[person_id] = max(cell, last_cell.get(person_id, cell))
         months = [
-            {"person_id": person_id, "months": len(months_seen), "cell": top}
-            for person_id, (months_seen, top) in seen.items()
-            if len(months_seen) >= ctx.rules.removal_months
+            {"person_id": person_id, "months": len(seen), "cell": last_cell[person_id]}
+            for person_id, seen in months_of.items()
+            if len(seen) >= ctx.rules.removal_months
         ]
     # Names of the few found only, not joined to every absence of the year.
     names = {
@@ -836,23 +836,14 @@ def _context(scope_ids: frozenset[int] | None, on: dt.date, overview: stats.Over
 
 def _finish(ctx: Context, findings: list[Finding], include_dismissed: bool) -> list[Finding]:
     """Names of organizations that are not cells, dismissals, the order of the board."""
-    from chibo.orgs.models import NameBook, OrgVersion
+    from chibo.orgs.models import NameBook
 
     missing = {f.organization_id for f in findings} - set(ctx.names)
     if missing:  # never a per-cell finding: those are on the cells named by the figures
-        # The names on the day as plain values (thousands of commune committees from F-8 on
-        # a national run); the versions of the few not alive that day, nearest first.
-        names = dict(
-            OrgVersion.objects.on(ctx.on)
-            .filter(organization_id__in=IdList(missing))
-            .values_list("organization_id", "name")
-        )
-        if len(names) < len(missing):
-            book = NameBook(missing - names.keys())
-            names.update((pk, book.name(pk, ctx.on)) for pk in missing - names.keys())
+        book = NameBook(missing)
         for f in findings:
             if f.organization_id in missing:
-                f.organization = names[f.organization_id]
+                f.organization = book.name(f.organization_id, ctx.on)
     if not include_dismissed:
         # A dismissal hides a finding from the day it was made, not before. Dismissals are
         # few (each one a supervisor's decision with its reason); the findings' keys are

@@ -431,25 +431,28 @@ class Term(Validity):
 
 
 class NameBook:
-    """Names of many organizations at any date, from one query (no query per row)."""
+    """Names of many organizations at any date, from one query (no query per row).
+
+    The versions are read as plain values, not model instances: a national run of the
+    checks names thousands of commune committees, and building their models was most of
+    the time (issue 16)."""
 
     def __init__(self, org_ids: Iterable[int]):
-        self._versions: dict[int, list[OrgVersion]] = {}
-        for version in OrgVersion.objects.filter(organization_id__in=IdList(org_ids)).order_by(
-            "valid_from"
-        ):
-            self._versions.setdefault(version.organization_id, []).append(version)
-
-    def version(self, org_id: int, on: dt.date) -> OrgVersion | None:
-        """The version holding on ``on``, else the nearest one (before birth, after death)."""
-        versions = self._versions.get(org_id, [])
-        if not versions:
-            return None
-        for version in versions:
-            if version.holds_on(on):
-                return version
-        return versions[0] if on < versions[0].valid_from else versions[-1]
+        self._versions: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
+        rows = (
+            OrgVersion.objects.filter(organization_id__in=IdList(org_ids))
+            .order_by("valid_from")
+            .values_list("organization_id", "valid_from", "valid_to", "name")
+        )
+        for org_id, start, end, name in rows:
+            self._versions.setdefault(org_id, []).append((start, end, name))
 
     def name(self, org_id: int, on: dt.date) -> str:
-        version = self.version(org_id, on)
-        return version.name if version else f"Tổ chức #{org_id}"
+        """The name on ``on``, else the nearest one (before birth, after death)."""
+        versions = self._versions.get(org_id)
+        if not versions:
+            return f"Tổ chức #{org_id}"
+        for start, end, name in versions:
+            if start <= on and (end is None or on < end):
+                return name
+        return versions[0][2] if on < versions[0][0] else versions[-1][2]
