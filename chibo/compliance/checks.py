@@ -880,29 +880,36 @@ def rerun(
     old: Found,
     changed: frozenset[int],
     *,
+    still: bool = False,
     scope_ids: frozenset[int] | None,
     on: dt.date,
     include_dismissed: bool,
     overview: stats.Overview,
 ) -> Found:
     """``old`` with the per-cell checks run again on the ``changed`` cells only, the still
-    checks' findings kept, the per-person checks run again for the people they name and the
-    other checks run whole: what ``found`` returns when nothing but those cells' records
-    and their people's has changed since ``old`` (the caller knows it), given the figures
-    of now (``overview``). ``old`` is left as it was."""
+    checks' findings kept (run again when ``still``), the per-person checks run again for
+    the people they name and the other checks run whole: what ``found`` returns when nothing
+    but those cells' records and their people's, and the rows only the still checks read,
+    has changed since ``old`` (the caller knows it), given the figures of now
+    (``overview``). ``old`` is left as it was."""
     ctx = _context(scope_ids, on, overview)
     changed = changed & ctx.names.keys()
-    rows = [row for row in overview.cells if row.organization_id in changed]
-    few = _context(scope_ids, on, stats.Overview(on, overview.figures, rows))
     per_cell = [f for f in old.per_cell if f.organization_id not in changed]
-    per_cell += [f for check in PER_CELL for f in check(few)]
-    # Named already (the tree has not changed): ``_finish`` looks none of them up again.
-    ctx.names.update((f.organization_id, f.organization) for f in old.still)
-    before = {f.person_id for f in old.per_person}
-    per_person = [f for check in PER_PERSON for f in check(ctx, changed=changed, before=before)]
+    per_person = old.per_person
+    if changed:  # else no cell's records changed: their findings and their people's stand
+        rows = [row for row in overview.cells if row.organization_id in changed]
+        few = _context(scope_ids, on, stats.Overview(on, overview.figures, rows))
+        per_cell += [f for check in PER_CELL for f in check(few)]
+        before = {f.person_id for f in old.per_person}
+        per_person = [f for check in PER_PERSON for f in check(ctx, changed=changed, before=before)]
+    if still:
+        kept = [f for check in STILL for f in check(ctx)]
+    else:  # named already (the tree has not changed): ``_finish`` looks none up again
+        kept = old.still
+        ctx.names.update((f.organization_id, f.organization) for f in old.still)
     across = [f for check in ACROSS for f in check(ctx)]
-    findings = _finish(ctx, per_cell + old.still + per_person + across, include_dismissed)
-    return Found(findings, per_cell, old.still, per_person)
+    findings = _finish(ctx, per_cell + kept + per_person + across, include_dismissed)
+    return Found(findings, per_cell, kept, per_person)
 
 
 def run(

@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 from array import array
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import get_script_prefix
@@ -44,8 +45,8 @@ SETTINGS = ("CHIBO_TRANSIT_COUNTS_IN", "CHIBO_SECURITY_RESOLUTION_BY", "TIME_ZON
 # Rows of a cell's own work and its people's: a change to them changes the figures and the
 # per-cell findings of the cells it names, directly or through its person or meeting, and
 # nothing else that is kept (``stats.refresh``, ``checks.rerun``). A change to any other
-# kind of row (the tree, a rule set, the calendar, a rubric, a higher document, a
-# conference) has everything computed again. Named as the entries name them (label_lower).
+# kind of row (the tree, a rule set, the calendar, a rubric, a higher document) but those
+# below has everything computed again. Named as the entries name them (label_lower).
 PER_CELL_ROWS = frozenset(
     {
         "members.person",
@@ -84,6 +85,22 @@ UNREAD_ROWS = frozenset(
         "imports.savedmapping",
     }
 )
+# Rows only ``checks.STILL`` reads (the conferences' records: briefings), none of the figures
+# and no other check (test: ``test_only_the_still_checks_read_the_conferences``): a change to
+# them leaves the figures and every other check's findings as they were, and has the still
+# checks run again (``Touched.still``), not everything: a secretary of a party committee
+# entering a conference's recommendations and conclusions writes dozens of them in a row.
+STILL_ROWS = frozenset(
+    {
+        "briefings.conference",
+        "briefings.cellreport",
+        "briefings.recommendation",
+        "briefings.conclusion",
+        "briefings.assignment",
+        "briefings.progress",
+        "briefings.issuedpaper",
+    }
+)
 # More changes than this since a result was kept (an import) are cheaper computed afresh
 # than looked through; so are changes in more cells than this.
 CHANGES_LIMIT = 500
@@ -102,14 +119,25 @@ _PERSON_CELLS = (
 )
 
 
-def touched(since: int, upto: int) -> frozenset[int] | None:
-    """The organizations whose figures and per-cell findings the changes after generation
-    ``since`` up to ``upto`` may have changed, or ``None`` when what changed is read across
-    cells (computed again whole). A person's change touches every cell the person has a
-    record in, at any date; a meeting's, its cell."""
-    changes = generation.changes(since, upto, limit=CHANGES_LIMIT, unread=UNREAD_ROWS)
-    if changes is None or not changes.types <= PER_CELL_ROWS | UNREAD_ROWS:
+class Touched(NamedTuple):
+    """What the changes since a result was kept may have changed in it (``touched``)."""
+
+    # The organizations whose figures and per-cell findings may have changed.
+    cells: frozenset[int]
+    # Whether the still checks' findings may have (``STILL_ROWS``).
+    still: bool = False
+
+
+def touched(since: int, upto: int) -> Touched | None:
+    """What the changes after generation ``since`` up to ``upto`` may have changed, or
+    ``None`` when what changed is read across cells (computed again whole). A person's
+    change touches every cell the person has a record in, at any date; a meeting's, its
+    cell; a conference's, only the still checks."""
+    unread = UNREAD_ROWS | STILL_ROWS  # counted in the types, naming no cell
+    changes = generation.changes(since, upto, limit=CHANGES_LIMIT, unread=unread)
+    if changes is None or not changes.types <= PER_CELL_ROWS | unread:
         return None
+    still = bool(changes.types & STILL_ROWS)
     named = defaultdict(set)
     for kind, pk in changes.subjects:
         named[kind].add(pk)
@@ -128,7 +156,7 @@ def touched(since: int, upto: int) -> frozenset[int] | None:
             orgs.update(rows.order_by().values_list(column, flat=True).distinct())
     if len(orgs) > CELLS_LIMIT:
         return None
-    return frozenset(orgs)
+    return Touched(frozenset(orgs), still)
 
 
 def _digest(data: bytes) -> str:
@@ -158,9 +186,9 @@ class Reading(generation.Reading):
 
     def __init__(self):
         super().__init__()
-        self._touched: dict[int, frozenset[int] | None] = {}
+        self._touched: dict[int, Touched | None] = {}
 
-    def touched(self, since: int) -> frozenset[int] | None:
+    def touched(self, since: int) -> Touched | None:
         """``touched(since, self.generation)``, asked once per reading."""
         if since not in self._touched:
             self._touched[since] = touched(since, self.generation)
@@ -169,12 +197,12 @@ class Reading(generation.Reading):
     def computed(self, what: str, scope_ids, on: dt.date, compute, *flags, refresh=None):
         """What ``compute()`` returns for ``scope_ids`` on ``on``, kept under ``what`` until
         the data changes (the result must depend on nothing else: no user, no request).
-        ``refresh(old, cells)`` brings a result kept earlier up to date for changes in
-        ``cells`` only."""
+        ``refresh(old, touched)`` brings a result kept earlier up to date for changes in
+        ``touched.cells`` only (and, for the findings, in the still checks' rows)."""
 
         def refreshed(since, old):
-            cells = self.touched(since)
-            return None if cells is None else refresh(old, cells)
+            touched = self.touched(since)
+            return None if touched is None else refresh(old, touched)
 
         return self.kept(
             key(what, scope_ids, on, *flags), compute, refresh=refreshed if refresh else None
@@ -187,7 +215,7 @@ class Reading(generation.Reading):
             scope_ids,
             on,
             lambda: stats.compute(scope_ids=scope_ids, on=on),
-            refresh=lambda old, cells: stats.refresh(old, cells, scope_ids=scope_ids, on=on),
+            refresh=lambda old, t: stats.refresh(old, t.cells, scope_ids=scope_ids, on=on),
         )
 
     def findings(
@@ -204,8 +232,12 @@ class Reading(generation.Reading):
             on,
             lambda: checks.found(**options, overview=self.overview(scope_ids=scope_ids, on=on)),
             include_dismissed,
-            refresh=lambda old, cells: checks.rerun(
-                old, cells, **options, overview=self.overview(scope_ids=scope_ids, on=on)
+            refresh=lambda old, t: checks.rerun(
+                old,
+                t.cells,
+                still=t.still,
+                **options,
+                overview=self.overview(scope_ids=scope_ids, on=on),
             ),
         ).findings
 

@@ -364,6 +364,107 @@ class RefreshedTests(KeepingTestCase):
                 self.assertLessEqual(expected[check], read)
                 self.assertEqual(read & served.PER_CELL_ROWS, set())
 
+    def test_only_the_still_checks_read_the_conferences(self):
+        """A change to the conferences' records has only ``checks.STILL`` run again: sound
+        only while neither the figures, nor the members chart, nor any other check reads
+        them (served.STILL_ROWS). Each is run and its SQL read for table names."""
+        from django.apps import apps
+
+        tables = {model._meta.db_table: model._meta.label_lower for model in apps.get_models()}
+        on = dt.date(DAY.year, 12, 31)
+        others = [check for check in checks.CHECKS if check not in checks.STILL]
+        ctx = checks._context(None, on, stats.compute(scope_ids=None, on=on))
+        readers = {check.__name__: lambda c=check: c(ctx) for check in others}
+        readers["stats.compute"] = lambda: stats.compute(scope_ids=None, on=on)
+        readers["charts.counted_members"] = lambda: charts.counted_members(None, on)
+        everything = set()
+        for name, read in readers.items():
+            with self.subTest(reader=name), CaptureQueriesContext(connection) as queries:
+                read()
+                names = {
+                    tables.get(table, table)
+                    for query in queries.captured_queries
+                    for table in re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"])
+                }
+                self.assertEqual(names & served.STILL_ROWS, set())
+                everything |= names
+        # What they read at least, so that the test cannot pass on SQL it failed to parse.
+        self.assertLessEqual(
+            {"members.membership", "meetings.attendance", "register.dissemination"}, everything
+        )
+        self.assertLessEqual(
+            {"briefings.recommendation", "briefings.assignment", "briefings.conclusion"},
+            served.STILL_ROWS,
+        )
+
+    def test_a_conferences_records_run_the_still_checks_again_only(self):
+        """A recommendation past due, then answered; a conclusion's task past due, then
+        closed: each time the findings are brought up to date by running the still checks
+        again, not computed whole, and are what computing everything gives."""
+        from chibo.briefings import operations as briefings
+        from chibo.briefings.models import RecStatus
+
+        self.serve()
+        day = dt.date(2023, 3, 1)
+        before = generation.current()
+        conference = briefings.create_conference(
+            host=self.district,
+            title="quý I năm 2023",
+            date=day,
+            period_start=dt.date(2023, 1, 1),
+            period_end=dt.date(2023, 2, 28),
+            invited=[self.cell_a, self.cell_b],
+            by=None,
+        )
+        self.assertEqual(served.touched(before, generation.current()), (frozenset(), True))
+        self.assertEqual(self.serve(), (0, 2))
+
+        def briefs():
+            found = checks.run(scope_ids=None, on=DAY)
+            return [f.key.removeprefix("BRIEF:") for f in found if f.rule_id == "BRIEF"]
+
+        rec = briefings.raise_recommendation(
+            conference=conference,
+            raised_by=self.cell_a,
+            addressed_to=self.commune_a,
+            category="facilities",
+            text="Phòng họp",
+            raised_on=day,
+            due_on=dt.date(2023, 4, 1),
+            by=None,
+        )
+        self.assertEqual(self.serve(), (0, 2))
+        self.assertEqual(briefs(), [f"rec:{rec.pk}"])
+        conclusion = briefings.add_conclusion(
+            conference=conference,
+            text="Bố trí phòng họp",
+            group="Đảng ủy các xã",
+            due_on=dt.date(2023, 4, 15),
+            assignees=[self.commune_a],
+            by=None,
+        )
+        self.assertEqual(self.serve(), (0, 2))
+        task = conclusion.assignments.get()
+        self.assertEqual(sorted(briefs()), sorted([f"rec:{rec.pk}", f"task:{task.pk}"]))
+        briefings.answer(
+            recommendation=rec,
+            status=RecStatus.ANSWERED,
+            text="Đã bố trí",
+            on=dt.date(2023, 3, 20),
+            by=None,
+        )
+        briefings.close_task(assignment=task, on=dt.date(2023, 4, 10), by=None)
+        self.assertEqual(self.serve(), (0, 2))
+        self.assertEqual(briefs(), [])
+        # A conference's write with a cell's: both brought up to date, nothing whole.
+        before = generation.current()
+        add_member(self.cell_a, "Phạm Văn Hòa")
+        briefings.answer(recommendation=rec, status=RecStatus.IN_PROGRESS, text="", by=None)
+        touched = served.touched(before, generation.current())
+        self.assertEqual(touched, ({self.cell_a.pk}, True))
+        self.assertEqual(self.serve(), (0, 2))
+        self.assertEqual(briefs(), [f"rec:{rec.pk}"])
+
     def meeting(self, cell, day, marks, chair=None, minute_taker=None):
         meeting = meetings.plan(cell=cell, kind=Kind.REGULAR, planned_date=day, by=None)
         meetings.hold(
@@ -512,7 +613,7 @@ class RefreshedTests(KeepingTestCase):
             data=members.PersonData(ho="Trần", ten_dem="Văn", ten="Én", gender="M"),
             by=None,
         )
-        self.assertEqual(served.touched(before, generation.current()), {self.cell_b.pk})
+        self.assertEqual(served.touched(before, generation.current()).cells, {self.cell_b.pk})
 
     def test_a_row_moved_between_cells_touches_both(self):
         membership = self.people[0].memberships.get()
@@ -539,7 +640,7 @@ class RefreshedTests(KeepingTestCase):
         before = generation.current()
         make_user("bithu2", Role.SECRETARY, self.cell_a)
         self.assertGreater(generation.current(), before)
-        self.assertEqual(served.touched(before, generation.current()), frozenset())
+        self.assertEqual(served.touched(before, generation.current()), (frozenset(), False))
         self.assertEqual(self.serve(), (0, 2))
 
     def test_a_result_brought_up_to_date_is_computed_whole_once_old(self):
