@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
@@ -30,6 +31,7 @@ from chibo.meetings.models import (
     Rubric,
     Stage,
     SuperiorAssignment,
+    minutes_between,
 )
 from chibo.members.models import Membership, PartyRecord, Person, Transfer
 from chibo.orgs.models import Term, with_predecessors
@@ -601,6 +603,20 @@ def check_meetings(ctx: Context) -> list[Finding]:
     return found
 
 
+class Held(NamedTuple):
+    """A meeting held, as the attendance check reads it."""
+
+    pk: int
+    cell_id: int
+    date: dt.date
+    kind: str
+    start_time: dt.time | None
+    end_time: dt.time | None
+    attended: int
+    counted: int
+    unexcused: int
+
+
 def check_attendance(ctx: Context) -> list[Finding]:
     """R-MTG-12, criterion 1 as the meeting page judges it (attendance above the threshold, no
     unexcused absence, nobody excused more than 3 times in a row in the year), and R-MTG-03, the duration, for the meetings of this month and
@@ -622,15 +638,18 @@ def check_attendance(ctx: Context) -> list[Finding]:
         )
     )
     rubrics = list(Rubric.objects.filter(valid_from__lte=ctx.on))
-    meetings = list(meetings)
-    streaks = quality.longest_excused_streaks(meetings)
+    # Plain values, not model instances: thousands of meetings on a national run (issue 16).
+    meetings = [Held(*row) for row in meetings.values_list(*Held._fields)]
+    # Only runs longer than the shortest limit in force can be a finding (3 without rubric).
+    shortest = min([rubric.max_excused_in_a_row for rubric in rubrics] + [3])
+    streaks = quality.longest_excused_streaks(meetings, longer_than=shortest)
     found = []
     for meeting in meetings:
         rubric = next((r for r in rubrics if r.holds_on(meeting.date)), None)
         threshold = rubric.attendance_above if rubric else 85
         in_a_row = rubric.max_excused_in_a_row if rubric else 3
         minutes, needed = (
-            meeting.duration_minutes,
+            minutes_between(meeting.date, meeting.start_time, meeting.end_time),
             rubric.min_minutes_for(meeting.kind) if rubric else 90,
         )
         if minutes is not None and minutes < needed:

@@ -158,10 +158,7 @@ class Meeting(models.Model):
     @property
     def duration_minutes(self) -> int | None:
         """Derived from start and end (R-MTG-03); never typed."""
-        if self.start_time is None or self.end_time is None:
-            return None
-        start = dt.datetime.combine(self.day, self.start_time)
-        return int((dt.datetime.combine(self.day, self.end_time) - start).total_seconds() // 60)
+        return minutes_between(self.day, self.start_time, self.end_time)
 
     @property
     def kind_enum(self) -> Kind:
@@ -175,6 +172,15 @@ class Meeting(models.Model):
     @property
     def is_late(self) -> bool:
         return self.date is not None and self.date > self.planned_date
+
+
+def minutes_between(day: dt.date, start: dt.time | None, end: dt.time | None) -> int | None:
+    """A meeting's length in whole minutes from its start and end times on ``day`` (R-MTG-03),
+    ``None`` until both are recorded."""
+    if start is None or end is None:
+        return None
+    delta = dt.datetime.combine(day, end) - dt.datetime.combine(day, start)
+    return int(delta.total_seconds() // 60)
 
 
 def regular_in_month(cell_id: int, day: dt.date, *, exclude_pk: int | None = None):

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.db.models import Count
+
 from chibo.lib.idlist import IdList
 from chibo.meetings.models import Attendance, Computed, Meeting, Presence, Rubric
 from chibo.members.models import Membership, official_on
@@ -100,35 +102,59 @@ def excused_streaks(meeting: Meeting) -> dict[int, int]:
     return streaks
 
 
-def longest_excused_streaks(meetings: Iterable[Meeting]) -> dict[int, int]:
+def longest_excused_streaks(meetings: Iterable, longer_than: int = 0) -> dict[int, int]:
     """Per meeting id: the longest run of excused absences in a row, that meeting included,
     of a member marked excused at it, within the calendar year over the cell's meetings
-    (R-MTG-12). The meeting page and the alerts board both read it; one query, whatever the
-    number of meetings (only members excused at one of them can have a run there).
-    """
+    (R-MTG-12). The meeting page and the alerts board both read it; a fixed number of
+    queries, whatever the number of meetings (only members excused at one of them can have
+    a run there). ``meetings`` need ``pk``, ``cell_id`` and ``date``.
+
+    Given ``longer_than`` (the rubric's "more than N in a row"), a run no longer than it
+    reads 0: only the members excused more than that many times in the year in the cell
+    can have a longer one, and only their rows are read (issue 16: for the country, a few
+    hundred members' rows, not the 140,000 rows of everyone excused in the last two
+    months)."""
     meetings = [m for m in meetings if m.date is not None]
     if not meetings:
         return {}
     wanted = {m.pk for m in meetings}
-    rows = (
-        Attendance.objects.filter(
-            meeting__cell_id__in=IdList({m.cell_id for m in meetings}),
-            meeting__date__gte=dt.date(min(m.date for m in meetings).year, 1, 1),
-            meeting__date__lte=max(m.date for m in meetings),
-            person__in=Attendance.objects.filter(
-                meeting_id__in=IdList(wanted), status=Presence.EXCUSED
-            ).values("person"),
-        )
-        .order_by("meeting__cell_id", "person_id", "meeting__date", "meeting_id")
-        .values_list("meeting__cell_id", "person_id", "meeting__date", "meeting_id", "status")
+    year = Attendance.objects.filter(
+        meeting__cell_id__in=IdList({m.cell_id for m in meetings}),
+        meeting__date__gte=dt.date(min(m.date for m in meetings).year, 1, 1),
+        meeting__date__lte=max(m.date for m in meetings),
+        person__in=Attendance.objects.filter(
+            meeting_id__in=IdList(wanted), status=Presence.EXCUSED
+        ).values("person"),
     )
+    pairs = None
+    if longer_than > 0:
+        # Counted over every year the meetings span: a bound, never a miss (a run is
+        # within one year, and no longer than that year's excused absences).
+        pairs = set(
+            year.filter(status=Presence.EXCUSED)
+            .values("meeting__cell_id", "person_id")
+            .annotate(excused=Count("*"))
+            .filter(excused__gt=longer_than)
+            .values_list("meeting__cell_id", "person_id")
+        )
+        if not pairs:
+            return dict.fromkeys(wanted, 0)
+        year = year.filter(
+            meeting__cell_id__in=IdList({cell for cell, _ in pairs}),
+            person_id__in=IdList({person for _, person in pairs}),
+        )
+    rows = year.order_by("meeting__cell_id", "person_id", "meeting__date", "meeting_id")
     longest = dict.fromkeys(wanted, 0)
     run, current = 0, None
-    for cell, person, day, meeting_id, status in rows:
+    for cell, person, day, meeting_id, status in rows.values_list(
+        "meeting__cell_id", "person_id", "meeting__date", "meeting_id", "status"
+    ):
+        if pairs is not None and (cell, person) not in pairs:
+            continue
         if (cell, person, day.year) != current:  # a new member, cell or year starts afresh
             run, current = 0, (cell, person, day.year)
         run = run + 1 if status == Presence.EXCUSED else 0
-        if meeting_id in wanted:
+        if meeting_id in wanted and run > longer_than:
             longest[meeting_id] = max(longest[meeting_id], run)
     return longest
 

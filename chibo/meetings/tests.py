@@ -148,6 +148,29 @@ class QualityRuleTests(MeetingTestCase):
         march = self.meeting(day=D(2024, 3, 8), p6=(Presence.EXCUSED, "Ốm"))
         self.assertEqual(quality.excused_streaks(march)[self.people[6].pk], 1)
 
+    def test_r_mtg_12_longest_streaks_read_only_the_runs_longer_than_asked(self):
+        """The alerts board asks only for runs longer than the rubric allows: they are the
+        same as counting every run, the others 0, across the turn of a year too (p5's
+        two excused absences of 2023 and two of 2024 are two runs of 2, never one of 4)."""
+        excused = (Presence.EXCUSED, "Ốm")
+        held = [
+            self.meeting(day=D(2023, 11, 8), p5=excused),
+            self.meeting(day=D(2023, 12, 8), p5=excused),
+            self.meeting(day=D(2024, 1, 8), p6=excused),
+            self.meeting(day=D(2024, 2, 8), p6=excused),
+            self.meeting(day=D(2024, 3, 8), p5=excused, p6=excused),
+            self.meeting(day=D(2024, 4, 8), p5=excused, p6=excused),
+            self.meeting(day=D(2024, 5, 8), p5=excused),
+        ]
+        every = quality.longest_excused_streaks(held)
+        self.assertEqual([every[m.pk] for m in held], [1, 2, 1, 2, 3, 4, 3])
+        for longer_than in range(6):
+            with self.subTest(longer_than=longer_than):
+                self.assertEqual(
+                    quality.longest_excused_streaks(held, longer_than=longer_than),
+                    {pk: run if run > longer_than else 0 for pk, run in every.items()},
+                )
+
     def test_r_mtg_03_combined_110_minutes_before_and_after_28_10_2025(self):
         before = self.meeting(day=D(2025, 10, 27), kind=Kind.COMBINED, minutes=110)
         after = self.meeting(
