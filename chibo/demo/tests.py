@@ -1,14 +1,11 @@
 """The demo reproduces the real structure (R-GEO-01..03, R-POL-01, R-ORG-11) through the pages
 and the API, and loads only once."""
 
-import io
-
-from django.core.management import call_command
 from django.test import TestCase
 
 from chibo.accounts.models import User
 from chibo.demo import structure, users
-from chibo.orgs.models import Kind, OrgVersion
+from chibo.orgs.models import Kind
 
 LIST = "/api/v1/organizations"
 
@@ -123,45 +120,3 @@ class DemoTests(TestCase):
         self.assertEqual(response.content.decode().count("Tiền thân: <a"), 4)
         for name in ("Thăng Phước", "Bình Sơn", "Quế Thọ", "Bình Lâm"):
             self.assertContains(response, f"Đảng ủy xã {name}")
-
-
-class DemoCommandTests(TestCase):
-    def test_demo_command_is_idempotent(self):
-        out = io.StringIO()
-        call_command("demo", stdout=out)
-        count = OrgVersion.objects.count()
-        self.assertIn("Đã nạp", out.getvalue())
-        self.assertIn("bantochuc", out.getvalue())
-        self._member_logins_are_members_of_todays_cells(out.getvalue())
-        out = io.StringIO()
-        call_command("demo", stdout=out)
-        self.assertIn("đã có", out.getvalue())
-        self.assertEqual(OrgVersion.objects.count(), count)
-        self.assertEqual(User.objects.count(), len(users.PERSONAS) + len(users.MEMBER_LOGINS))
-
-    def _member_logins_are_members_of_todays_cells(self, printed: str) -> None:
-        """Issue 15 item 6: dangvien.hiepduc and dangvien.vietan are ordinary members of
-        today's Hiệp Đức and Việt An cells, log in with the shared password, land on /me/."""
-        from django.utils import timezone
-
-        from chibo.accounts import access
-        from chibo.lib.validity import valid_on
-        from chibo.members.models import Membership
-
-        today = timezone.localdate()
-        for username, cell_name in (
-            ("dangvien.hiepduc", "Chi bộ Công an xã Hiệp Đức"),
-            ("dangvien.vietan", "Chi bộ Công an xã Việt An"),
-        ):
-            with self.subTest(username=username):
-                self.assertIn(username, printed)
-                user = User.objects.get(username=username)
-                person = access.own_person(user)
-                cells = Membership.objects.on(today).filter(person=person)
-                self.assertEqual(
-                    [OrgVersion.objects.on(today).get(organization=m.cell_id).name for m in cells],
-                    [cell_name],
-                )
-                self.assertFalse(person.positions.filter(valid_on(today)).exists())
-                self.assertTrue(self.client.login(username=username, password=users.PASSWORD))
-                self.assertRedirects(self.client.get("/"), "/me/", fetch_redirect_response=False)

@@ -1,14 +1,11 @@
 """Each check on both sides of its threshold and, where the rule changed, of its date; the
-alerts board's role matrix and scope; dismissals; the daily record; the CLI on the demo."""
+alerts board's role matrix and scope; dismissals; the daily record. The CLI on the whole
+demo: ``chibo/demo/tests_whole.py``."""
 
 import datetime as dt
-import io
-import json
 from unittest import mock
 
-from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -369,32 +366,6 @@ class BoardTests(CheckTestCase):
 
         diff = Counter(q[:70] for q in self.queries) - Counter(q[:70] for q in first)
         self.assertEqual(after, before, diff)
-
-
-class DemoCheckTests(TestCase):
-    def test_demo_on_24_5_2023_and_today(self):
-        from chibo.demo import meetings as demo_meetings
-        from chibo.demo import people, structure
-
-        tree = structure.build()
-        people.build(tree)
-        demo_meetings.build()
-        out = io.StringIO()
-        call_command("findings", "--as-of", "2023-05-24", "--json", stdout=out)
-        found = json.loads(out.getvalue())["findings"]
-        rules = {f["rule_id"] for f in found}
-        self.assertFalse(rules & {"R-ORG-01", "R-ORG-04", "F-7", "R-POL-02"})
-        self.assertIn(
-            ("R-MTG-01", "Tháng 4/2023 không sinh hoạt thường kỳ."),
-            {(f["rule_id"], f["message"]) for f in found},
-        )
-        out = io.StringIO()
-        call_command("findings", "--as-of", dt.date.today().isoformat(), "--json", stdout=out)
-        today = json.loads(out.getvalue())["findings"]
-        committee = {
-            f["organization_name"] for f in today if f["message"].endswith("nhưng chưa có chi ủy.")
-        }
-        self.assertEqual(committee, {"Chi bộ Công an xã Việt An", "Chi bộ Công an xã Phước Trà"})
 
 
 class SecondReviewTests(CheckTestCase):
