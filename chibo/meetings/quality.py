@@ -118,10 +118,12 @@ def longest_excused_streaks(meetings: Iterable, longer_than: int = 0) -> dict[in
     if not meetings:
         return {}
     wanted = {m.pk for m in meetings}
-    year = Attendance.objects.filter(
-        meeting__cell_id__in=IdList({m.cell_id for m in meetings}),
+    span = Attendance.objects.filter(
         meeting__date__gte=dt.date(min(m.date for m in meetings).year, 1, 1),
         meeting__date__lte=max(m.date for m in meetings),
+    )
+    year = span.filter(
+        meeting__cell_id__in=IdList({m.cell_id for m in meetings}),
         person__in=Attendance.objects.filter(
             meeting_id__in=IdList(wanted), status=Presence.EXCUSED
         ).values("person"),
@@ -139,10 +141,9 @@ def longest_excused_streaks(meetings: Iterable, longer_than: int = 0) -> dict[in
         )
         if not pairs:
             return dict.fromkeys(wanted, 0)
-        year = year.filter(
-            meeting__cell_id__in=IdList({cell for cell, _ in pairs}),
-            person_id__in=IdList({person for _, person in pairs}),
-        )
+        # The few people's rows through the index on person, their cells checked below:
+        # given the cells too, PostgreSQL walked every cell's meetings (0.6 s a region).
+        year = span.filter(person_id__in=IdList({person for _, person in pairs}))
     rows = year.order_by("meeting__cell_id", "person_id", "meeting__date", "meeting_id")
     longest = dict.fromkeys(wanted, 0)
     run, current = 0, None
