@@ -39,12 +39,9 @@ migrations-roundtrip: .venv/.synced
 	.venv/bin/chibo demo
 	.venv/bin/chibo migrations_roundtrip
 
-# Tests run on both cores (pytest-xdist); PYTEST_ARGS adds options, e.g. "-n 0 -x". Each
-# test class runs whole on one worker, so its data (the demo: minutes) is set up once, not
-# once per worker that got one of its tests ("loadgroup" marks are not honoured by
-# pytest-xdist 3.8 under pytest 9: it renames a node id pytest no longer reads).
+# Tests run on both cores (pytest-xdist); PYTEST_ARGS adds options, e.g. "-n 0 -x".
 test: .venv/.synced
-	.venv/bin/pytest -n auto --dist loadscope $(PYTEST_ARGS)
+	.venv/bin/pytest -n auto $(PYTEST_ARGS)
 
 lint: .venv/.synced
 	.venv/bin/ruff check .

@@ -44,6 +44,7 @@ class Case:
     url: str
     computed: bool = False  # nothing served: the cache of computed results emptied first
     after_write: bool = False  # one member's record in the user's scope changed first
+    write: str = "member"  # what the write changes: "member", or "conference" (briefings)
 
 
 CASES = [
@@ -54,6 +55,7 @@ CASES = [
     Case("overview computed", "board", "/overview/", computed=True),
     Case("overview after write", "superuser", "/overview/", after_write=True),
     Case("overview after write", "board", "/overview/", after_write=True),
+    Case("overview conf. wr.", "superuser", "/overview/", after_write=True, write="conference"),
     Case("orgs tree", "board", "/orgs/"),
     Case("orgs tree", "superuser", "/orgs/"),
     Case("members list", "board", "/members/"),
@@ -115,9 +117,10 @@ def _detail(body: bytes) -> str:
         return body[:150].decode(errors="replace") if len(body) < 1000 else ""
 
 
-def writer(user: User) -> Callable[[], None]:
-    """A change in one cell's records within ``user``'s scope, recorded like any other: a
-    member's phone number, a new one each time."""
+def writer(user: User, what: str = "member") -> Callable[[], None]:
+    """A change within ``user``'s scope, recorded like any other, a new one each time: a
+    member's phone number in one cell's records, or ("conference") the answer to a
+    recommendation a cell sent, as a party committee's secretary records a conference."""
     from chibo.accounts import access
     from chibo.lib.idlist import IdList
     from chibo.members.models import Membership
@@ -126,14 +129,45 @@ def writer(user: User) -> Callable[[], None]:
     memberships = Membership.objects.order_by("pk")
     if ids is not None:
         memberships = memberships.filter(cell_id__in=IdList(ids))
-    person = memberships.select_related("person").first().person
+    first = memberships.select_related("person").first()
     numbers = itertools.count()
+    if what == "conference":
+        recommendation = _recommendation(first.cell_id)
+
+        def answer() -> None:
+            recommendation.answer = f"Đã tiếp thu, lần {next(numbers)}."
+            recommendation.save(update_fields=["answer"])
+
+        return answer
+    person = first.person
 
     def write() -> None:
         person.phone = f"09{next(numbers) % 10**8:08d}"
         person.save(update_fields=["phone"])
 
     return write
+
+
+def _recommendation(cell_id: int):
+    """The bench's one recommendation, from ``cell_id`` to its commune committee: made once,
+    with no due date (no finding of its own), and answered again at each write."""
+    from chibo.briefings import operations as briefings
+    from chibo.briefings.models import Recommendation
+    from chibo.orgs.models import Organization, OrgLink
+
+    text = "Bổ sung phương tiện tuần tra (bench)."
+    found = Recommendation.objects.filter(raised_by_id=cell_id, text=text).first()
+    if found is not None:
+        return found
+    parent = OrgLink.objects.on(timezone.localdate()).filter(child_id=cell_id).first().parent_id
+    return briefings.raise_recommendation(
+        raised_by=Organization.objects.get(pk=cell_id),
+        addressed_to=Organization.objects.get(pk=parent),
+        category="facilities",
+        text=text,
+        raised_on=timezone.localdate(),
+        by=None,
+    )
 
 
 def measure(client: Client, case: Case, repeat: int, write=None) -> Result:
@@ -197,7 +231,8 @@ def run(
             clients[who] = Client()
             clients[who].force_login(User.objects.get(pk=user_id))
         for case in cases:
-            write = writer(User.objects.get(pk=users[case.who])) if case.after_write else None
+            who = User.objects.get(pk=users[case.who])
+            write = writer(who, case.write) if case.after_write else None
             result = measure(clients[case.who], case, repeat, write)
             results.append(result)
             log(f"  {case.name:<18} {case.who:<9} {_summary(result)}")
