@@ -259,7 +259,7 @@ def refresh(
     changed = changed & ids  # cells outside the scope are not counted here
     if not changed:  # none of the scope's cells: the same overview (a person's change
         return old  # touches every cell of theirs, so one in scope would be named)
-    fresh = compute(scope_ids=changed, on=on).cells if changed else []
+    fresh = compute(scope_ids=changed, on=on).cells
     by_id = {row.organization_id: row for row in fresh}
     if set(by_id) != changed:
         return None
