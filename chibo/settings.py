@@ -323,6 +323,14 @@ CACHES = {
         "TIMEOUT": CHIBO_COMPUTED_SECONDS,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # The lists' lengths (members.roster.kept_count): apart, so that searches typed by the
+    # hundred never push the findings out.
+    "counts": {
+        "BACKEND": "chibo.lib.objectcache.ObjectCache",
+        "LOCATION": "chibo-counts",
+        "TIMEOUT": CHIBO_COMPUTED_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Number of rows per page in lists (design §4: pages stay paginated).

@@ -20,7 +20,10 @@ computed at, in a per-process cache of the objects themselves: the findings and 
 are made of in ``CACHES["subtrees"]`` (``orgs``).
 """
 
+import hashlib
 import time
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -110,6 +113,18 @@ def changes(
 
 
 CACHE = "computed"
+
+
+def digest(data: bytes) -> str:
+    """A short name for ``data`` in a key of what is kept."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def ids_key(ids: Iterable[int] | None) -> str:
+    """A short name for a set of ids (a scope, roots) in a key; ``all`` for ``None``."""
+    if ids is None:
+        return "all"
+    return digest(array("q", sorted(ids)).tobytes())
 
 
 class Reading:

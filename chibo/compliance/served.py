@@ -17,8 +17,6 @@ memory.
 """
 
 import datetime as dt
-import hashlib
-from array import array
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -159,23 +157,13 @@ def touched(since: int, upto: int) -> Touched | None:
     return Touched(frozenset(orgs), still)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _scope(scope_ids: frozenset[int] | None) -> str:
-    if scope_ids is None:
-        return "all"
-    return _digest(array("q", sorted(scope_ids)).tobytes())
-
-
 def key(what: str, scope_ids: frozenset[int] | None, on: dt.date, *flags) -> str:
     """Where ``what`` for this scope and date is kept: everything it depends on except the
     data, whose generation is kept beside the value. Links in findings carry the script
     prefix, so a site served under two prefixes keeps two answers."""
     fixed = repr([getattr(settings, name, None) for name in SETTINGS]).encode()
-    parts = [what, str(ENGINE), _digest(fixed), get_script_prefix(), on.isoformat()]
-    return ":".join(parts + [_scope(scope_ids)] + [str(f) for f in flags])
+    parts = [what, str(ENGINE), generation.digest(fixed), get_script_prefix(), on.isoformat()]
+    return ":".join(parts + [generation.ids_key(scope_ids)] + [str(f) for f in flags])
 
 
 class Reading(generation.Reading):

@@ -18,7 +18,7 @@ from chibo.lib.params import InvalidParam
 from chibo.lib.validity import valid_on
 from chibo.members import forms, operations
 from chibo.members.models import Position, Transfer
-from chibo.members.roster import cell_names, cells_in, labels, roster
+from chibo.members.roster import cell_names, cells_in, kept_count, labels, roster
 from chibo.orgs.models import NameBook, OrgVersion
 
 members = Router(tags=["members"])
@@ -93,7 +93,7 @@ def list_members(
     items = []
     for row in page:
         shown = labels(row)
-        person, record = row.person, row.person.party
+        person, record = row.person, row.party
         items.append(
             MemberOut(
                 person=person.pk,
@@ -113,7 +113,13 @@ def list_members(
                 rank=shown["rank"],
             )
         )
-    return MemberList(as_of=on, count=rows.count(), limit=limit, offset=offset, items=items)
+    return MemberList(
+        as_of=on,
+        count=kept_count(request.user, on, form, rows),
+        limit=limit,
+        offset=offset,
+        items=items,
+    )
 
 
 class PersonOut(Schema):

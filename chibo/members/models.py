@@ -274,8 +274,8 @@ class MembershipQuerySet(models.QuerySet):
         person = OuterRef("person_id")
         return (
             self.on(on)
-            .filter(member_on(on, "person__party__"))
-            .select_related("person", "person__party")
+            .filter(member_on(on, "party__"))
+            .select_related("person", "party")
             .annotate(
                 rank=Subquery(
                     RankHolding.objects.filter(valid_on(on), person=person).values("rank")[:1]
@@ -293,7 +293,7 @@ class MembershipQuerySet(models.QuerySet):
                 exempt=Exists(Exemption.objects.filter(valid_on(on), person=person)),
                 # A Case, not a bare Q: NULL official dates (probationers) must read False.
                 is_official=Case(
-                    When(person__party__official_date__lte=on, then=Value(True)),
+                    When(party__official_date__lte=on, then=Value(True)),
                     default=Value(False),
                     output_field=models.BooleanField(),
                 ),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from chibo.members import roster
 from chibo.orgs import operations as org_ops
 from chibo.orgs.models import Kind
-from chibo.test import START, ChiboTestCase, add_member, attrs
+from chibo.test import SETTLED, START, ChiboTestCase, add_member, attrs
 
 D = dt.date
 LIST = reverse("members:list")
@@ -64,8 +64,10 @@ class MemberListScaleTests(ChiboTestCase):
         # The same count, although the page now offers no choice of cells: no query per cell.
         self.assertLessEqual(after[LIST], before[LIST])
         self.assertEqual(after[API], before[API])
-        self.assertLessEqual(after[LIST], 9)
-        self.assertLessEqual(after[API], 6)
+        # With the data's generation read for the kept length of the list (on PostgreSQL,
+        # and whether it is settled), counted here because nothing is kept in a test.
+        self.assertLessEqual(after[LIST], 8 + SETTLED)
+        self.assertLessEqual(after[API], 6 + SETTLED)
 
     def test_big_scope_chooses_the_cell_in_the_tree_and_checks_it_in_sql(self):
         self.login(self.board)

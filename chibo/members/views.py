@@ -28,7 +28,15 @@ from chibo.members.models import (
     Status,
     Transfer,
 )
-from chibo.members.roster import cell_names, cells_in, cells_query, in_transit, labels, roster
+from chibo.members.roster import (
+    cell_names,
+    cells_in,
+    cells_query,
+    in_transit,
+    kept_count,
+    labels,
+    roster,
+)
 from chibo.members.timeline import timeline
 from chibo.orgs.models import Kind, NameBook, Organization, OrgVersion
 
@@ -49,7 +57,9 @@ def member_list(request):
         transit_cells = [version.organization_id for version in form.cells]
     else:
         transit_cells = cells_query(scope, on).values_list("organization_id", flat=True)
-    page = Paginator(rows, settings.CHIBO_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, settings.CHIBO_PAGE_SIZE)
+    paginator.count = kept_count(request.user, on, form, rows)  # kept (a cached_property)
+    page = paginator.get_page(request.GET.get("page"))
     names = cell_names(on, {row.cell_id for row in page})
     items = [(row, names.get(row.cell_id, ""), labels(row)) for row in page]
     query = request.GET.copy()
@@ -94,7 +104,7 @@ def member_export(request):
 
     def lines():
         for index, row in enumerate(rows.iterator(chunk_size=2000), start=1):
-            person, record, shown = row.person, row.person.party, labels(row)
+            person, record, shown = row.person, row.party, labels(row)
             yield [
                 index,
                 person.ho,

@@ -13,8 +13,6 @@ Changes go through ``chibo.orgs.operations``; nothing here writes.
 """
 
 import datetime as dt
-import hashlib
-from array import array
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -131,9 +129,8 @@ class OrganizationQuerySet(models.QuerySet):
                 continue
             reading = reading or generation.Reading()
             ordered = sorted(roots)
-            digest = hashlib.blake2b(array("q", ordered).tobytes(), digest_size=16).hexdigest()
             found[roots] = reading.kept(
-                f"subtree:{on.isoformat()}:{digest}",
+                f"subtree:{on.isoformat()}:{generation.ids_key(ordered)}",
                 lambda ordered=ordered: OrganizationQuerySet.subtree_ids(
                     ordered, on, with_predecessors=True
                 ),
