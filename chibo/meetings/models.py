@@ -244,6 +244,15 @@ class Attendance(models.Model):
                 condition=models.Q(status="unexcused"),
                 name="attendance_unexcused",
             ),
+            # Excused absences are about 4 %: R-MTG-12's streaks start from the members
+            # excused at the meetings checked and count their excused absences of the year
+            # (quality.longest_excused_streaks), through this index alone (issue 16: the
+            # country's count, 0.48 s through the table, 0.13 s here on PostgreSQL).
+            models.Index(
+                fields=["meeting", "person"],
+                condition=models.Q(status="excused"),
+                name="attendance_excused",
+            ),
         ]
 
     def __str__(self) -> str:
