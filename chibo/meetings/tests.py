@@ -172,6 +172,28 @@ class QualityRuleTests(MeetingTestCase):
                     {pk: run if run > longer_than else 0 for pk, run in every.items()},
                 )
 
+    def test_r_mtg_12_runs_in_another_cell_are_that_cells(self):
+        """A member excused in two cells in a year (moved in the middle of it) has a run in
+        each: asking about one cell's meetings, the other's absences neither lengthen the
+        run nor count toward the limit, though the count reads them (issue 16)."""
+        excused = (Presence.EXCUSED, "Ốm")
+        here = [self.meeting(day=D(2024, m, 8), p5=excused) for m in (4, 5)]
+        there = [self.meeting(day=D(2024, m, 8), p5=excused) for m in (1, 2, 3)]
+        # The other cell's rows come first in the walk (a lower id), ahead of this one's.
+        first, second = sorted([self.cell_a, self.cell_b], key=lambda cell: cell.pk)
+        Meeting.objects.filter(pk__in=[m.pk for m in there]).update(cell=first)
+        Meeting.objects.filter(pk__in=[m.pk for m in here]).update(cell=second)
+        for meeting in here:
+            meeting.refresh_from_db()
+        every = quality.longest_excused_streaks(here)
+        self.assertEqual([every[m.pk] for m in here], [1, 2])
+        for longer_than in range(4):
+            with self.subTest(longer_than=longer_than):
+                self.assertEqual(
+                    quality.longest_excused_streaks(here, longer_than=longer_than),
+                    {pk: run if run > longer_than else 0 for pk, run in every.items()},
+                )
+
     @unittest.skipUnless(connection.vendor == "sqlite", "SQLite's planner, without statistics")
     def test_r_mtg_12_streaks_are_counted_from_the_members_not_from_each_meeting(self):
         """Issue 16: the count of each member's excused absences starts from the members

@@ -115,7 +115,7 @@ def list_members(
         )
     return MemberList(
         as_of=on,
-        count=kept_count(request.user, on, form, rows),
+        count=kept_count(rows),
         limit=limit,
         offset=offset,
         items=items,

@@ -208,6 +208,14 @@ class MemberListTests(ChiboTestCase):
             self.assertEqual(view(self.board, url=api, limit=3), (9, 0))
             self.assertEqual(view(self.board, status="probationary"), (1, 1))
             self.assertEqual(view(self.board, status="probationary", page=1), (1, 0))
+            self.assertEqual(view(self.board, q="hoa"), (3, 1))
+            self.assertEqual(view(self.board, url=api, q="hoa", limit=3), (3, 0))
+            self.assertEqual(view(self.board, q="hoà"), (3, 0))  # the same search, folded
+            self.assertEqual(view(self.board, q="dung"), (1, 1))
+            self.assertEqual(view(self.board, cell=self.cell_b.pk), (1, 1))
+            self.assertEqual(view(self.board, url=api, cell=self.cell_b.pk), (1, 0))
+            self.assertEqual(view(self.board, rank=13), (0, 1))
+            self.assertEqual(view(self.board, position="police:officer"), (9, 1))
             self.assertEqual(view(self.outsider), (1, 1))  # another scope
             self.assertEqual(view(self.board, as_of="2023-05-25"), (9, 1))  # another day
             add_member(self.cell_a, "Mai Văn Thêm")

@@ -58,7 +58,7 @@ def member_list(request):
     else:
         transit_cells = cells_query(scope, on).values_list("organization_id", flat=True)
     paginator = Paginator(rows, settings.CHIBO_PAGE_SIZE)
-    paginator.count = kept_count(request.user, on, form, rows)  # kept (a cached_property)
+    paginator.count = kept_count(rows)  # kept (a cached_property)
     page = paginator.get_page(request.GET.get("page"))
     names = cell_names(on, {row.cell_id for row in page})
     items = [(row, names.get(row.cell_id, ""), labels(row)) for row in page]
