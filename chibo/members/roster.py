@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chibo.accounts import access
@@ -120,8 +121,12 @@ def kept_count(rows: QuerySet[Membership]) -> int:
     country on PostgreSQL), but their count costs the country (120,000 memberships joined to
     their party records: 80-100 ms, make bench), and it is the same for every page of a list
     and every reader of it: turning the pages counts once (issue 16)."""
-    statement = generation.digest(repr(rows.query.sql_with_params()).encode())
-    return generation.Reading().kept(f"roster:{statement}", rows.count, COUNTS)
+    try:
+        statement = rows.query.sql_with_params()
+    except EmptyResultSet:  # an empty scope: no statement to send, nothing to count
+        return 0
+    key = f"roster:{generation.digest(repr(statement).encode())}"
+    return generation.Reading().kept(key, rows.count, COUNTS)
 
 
 def labels(row) -> dict:
