@@ -30,8 +30,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _computed_cache_cleared():
     """Each test starts with nothing served from ``CACHES["computed"]``, the kept
-    subtrees or the lists' lengths: rolled-back and flushed databases hand out the same ids again, so a generation
-    seen by one test could name other data in the next."""
+    subtrees or the lists' lengths: rolled-back and flushed databases hand out the same ids
+    again, so a generation seen by one test could name other data in the next."""
     from django.core.cache import caches
 
     caches["computed"].clear()
