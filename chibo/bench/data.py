@@ -8,8 +8,16 @@ superior links and a "create" event per organization; people named through
 Phó Bí thư; one working regulation per cell), but inserted with ``bulk_create``: the
 one-row operations validate and query row by row, hours at this size.
 
-Deterministic: a fixed seed and fixed dates, never the clock, so two runs measure the same
-rows. All dates fall on or before 30/6/2026, so pages viewed "today" see every row.
+Five years of monthly meetings, as design §4 plans (about 7 million attendance rows at scale
+1.0). The bench's country is the one after the reform, standing since the start of the
+2020–2025 term (1/7/2020): its 3,321 communes, their cells, members, posts and ranks are
+backdated to that day so that five years of meetings have cells to be held in and members to
+attend them. The real country had 63 provinces and some 10,000 communes then; what the bench
+needs is the number of rows per month, and the rule sets change at 1/7/2025 (R-GEO-03) in
+the middle of its history as they do in life.
+
+Deterministic: a fixed seed and fixed dates, never the clock, except the meetings, which are
+the five years before "today"'s month so that pages viewed today see a working country.
 """
 
 import datetime as dt
@@ -53,6 +61,11 @@ D = dt.date
 # police cells of the new communes are set up that day.
 REFORM = D(2025, 7, 1)
 TERM = "2025–2030"
+# The bench's country stands from the start of the previous term (see the module's docstring).
+FOUNDED = D(2020, 7, 1)
+PREVIOUS_TERM = "2020–2025"
+# Design §4: five years of monthly meetings.
+YEARS = 5
 SEED = 20250701
 # Rows per INSERT: big enough to be fast, small enough for SQLite's parameter limit.
 BATCH = 500
@@ -401,7 +414,7 @@ def _create_orgs(specs: list[tuple[bool, dict]]) -> list[Organization]:
     )
     OrgVersion.objects.bulk_create(
         [
-            OrgVersion(organization=org, valid_from=REFORM, **attrs)
+            OrgVersion(organization=org, valid_from=FOUNDED, **attrs)
             for org, (_police, attrs) in zip(orgs, specs, strict=True)
         ],
         batch_size=BATCH,
@@ -409,7 +422,7 @@ def _create_orgs(specs: list[tuple[bool, dict]]) -> list[Organization]:
     events = OrgEvent.objects.bulk_create(
         [
             OrgEvent(
-                kind=EventKind.CREATE, on=REFORM, by=None, summary=f"Thành lập {attrs['name']}"
+                kind=EventKind.CREATE, on=FOUNDED, by=None, summary=f"Thành lập {attrs['name']}"
             )
             for _police, attrs in specs
         ],
@@ -427,7 +440,7 @@ def _create_orgs(specs: list[tuple[bool, dict]]) -> list[Organization]:
 
 
 def _link(child: Organization, parent: Organization, relation: str) -> OrgLink:
-    return OrgLink(child=child, parent=parent, relation=relation, valid_from=REFORM)
+    return OrgLink(child=child, parent=parent, relation=relation, valid_from=FOUNDED)
 
 
 def _build_tree(sizes: Sizes) -> tuple[list[Organization], list[_Cell]]:
@@ -505,10 +518,11 @@ class _People:
         return cccd_lib.normalize(f"{code}{century}{birth.year % 100:02d}{self.serial:06d}")
 
     def existing_record(self, person: Person, number: int) -> tuple[PartyRecord, Membership]:
-        """``record_existing_member``: admitted years ago, official, active from the reform."""
+        """``record_existing_member``: admitted years ago, official before the bench's country
+        was founded, a member of its cell from then on."""
         born = person.birth_date.year
         decision = D(
-            min(2024, born + self.rng.randint(20, 30)),
+            min(FOUNDED.year - 1, born + self.rng.randint(20, 30)),
             self.rng.randint(1, 6),
             self.rng.randint(1, 28),
         )
@@ -524,7 +538,7 @@ class _People:
             person=person,
             cell_id=person.registered_by_id,
             kind=MembershipKind.OFFICIAL,
-            valid_from=REFORM,
+            valid_from=FOUNDED,
             reason_in=Reason.INITIAL,
         )
         return record, membership
@@ -566,7 +580,8 @@ def _staff(rng: random.Random, index: int) -> tuple[str, int, int, bool]:
     rank = rng.choice(
         [Rank.TRUNG_SI, Rank.THUONG_SI, Rank.THIEU_UY, Rank.TRUNG_UY, Rank.THUONG_UY, Rank.DAI_UY]
     )
-    return Post.OFFICER, rank, rng.randint(1983, 2002), False
+    # Born by 2000: admitted before the bench's country was founded, at 19 or older.
+    return Post.OFFICER, rank, rng.randint(1983, 2000), False
 
 
 def _build_people(cells: list[_Cell], rng: random.Random, log: Callable[[str], None]) -> None:
@@ -590,24 +605,27 @@ def _build_people(cells: list[_Cell], rng: random.Random, log: Callable[[str], N
             record, membership = make(person, number)
             records.append(record)
             memberships.append(membership)
-            # ``set_police_service``: post in the cell's unit and rank, from the reform.
+            # ``set_police_service``: post in the cell's unit and rank, from the founding.
             services.append(
-                PoliceService(person=person, cell_id=cell.org_id, position=post, valid_from=REFORM)
+                PoliceService(person=person, cell_id=cell.org_id, position=post, valid_from=FOUNDED)
             )
-            ranks.append(RankHolding(person=person, rank=rank, valid_from=REFORM))
-            # ``appoint``: the chief is Bí thư and the first deputy Phó Bí thư.
+            ranks.append(RankHolding(person=person, rank=rank, valid_from=FOUNDED))
+            # ``appoint``: the chief is Bí thư and the first deputy Phó Bí thư, elected for
+            # the previous term and again for this one.
             role = {0: Role.SECRETARY, 1: Role.DEPUTY}.get(index)
             if role is not None:
-                positions.append(
+                positions += [
                     Position(
                         person=person,
                         organization_id=cell.org_id,
                         role=role,
-                        valid_from=REFORM,
-                        term=TERM,
+                        valid_from=start,
+                        valid_to=end,
+                        term=term,
                         appointed=True,
                     )
-                )
+                    for start, end, term in ((FOUNDED, REFORM, PREVIOUS_TERM), (REFORM, None, TERM))
+                ]
         for model, rows in (
             (PartyRecord, records),
             (Membership, memberships),
@@ -618,19 +636,21 @@ def _build_people(cells: list[_Cell], rng: random.Random, log: Callable[[str], N
             model.objects.bulk_create(rows, batch_size=BATCH)
         done += len(staff)
         log(f"  {done:>7} đảng viên")
-    # ``add_regulation``: each cell issued its working regulation soon after the reform.
-    WorkingRegulation.objects.bulk_create(
-        [
-            WorkingRegulation(
-                cell_id=cell.org_id,
-                number="01-QC/CB",
-                title=vntext.nfc(f"Quy chế làm việc của {cell.name} nhiệm kỳ {TERM}"),
-                issued_on=REFORM + dt.timedelta(days=14 + i % 60),
-            )
-            for i, cell in enumerate(cells)
-        ],
-        batch_size=BATCH,
-    )
+    # ``add_regulation``: each cell issued its working regulation soon after the start of
+    # each term, the new one replacing the old.
+    for start, term in ((FOUNDED, PREVIOUS_TERM), (REFORM, TERM)):
+        WorkingRegulation.objects.bulk_create(
+            [
+                WorkingRegulation(
+                    cell_id=cell.org_id,
+                    number="01-QC/CB",
+                    title=vntext.nfc(f"Quy chế làm việc của {cell.name} nhiệm kỳ {term}"),
+                    issued_on=start + dt.timedelta(days=14 + i % 60),
+                )
+                for i, cell in enumerate(cells)
+            ],
+            batch_size=BATCH,
+        )
 
 
 def _user(username: str, full_name: str, *, superuser: bool = False) -> User:
@@ -645,10 +665,10 @@ def _build_users(province: Organization, cell: _Cell) -> Dataset:
     board = _user(BOARD, "Ban Tổ chức tỉnh (đo hiệu năng)")
     secretary = _user(SECRETARY, "Bí thư chi bộ (đo hiệu năng)")
     Grant.objects.create(
-        user=board, role=AccessRole.BOARD, organization=province, valid_from=REFORM
+        user=board, role=AccessRole.BOARD, organization=province, valid_from=FOUNDED
     )
     Grant.objects.create(
-        user=secretary, role=AccessRole.SECRETARY, organization_id=cell.org_id, valid_from=REFORM
+        user=secretary, role=AccessRole.SECRETARY, organization_id=cell.org_id, valid_from=FOUNDED
     )
     return Dataset(
         superuser_id=superuser.pk,
@@ -677,13 +697,14 @@ MISSED_EVERY = 40
 MISSED_OFFSET = 7
 
 
-def _meeting_days(today: dt.date) -> list[tuple[str, dt.date]]:
-    """(kind, day) of each cell's meetings over the twelve months before ``today``'s month."""
+def _meeting_days(today: dt.date, years: int = YEARS) -> list[tuple[str, dt.date]]:
+    """(kind, day) of each cell's meetings over the ``years`` years before ``today``'s month
+    (never before the bench's country was founded)."""
     from chibo.meetings.models import Kind
 
-    first = vndates.add_months(dt.date(today.year, today.month, 1), -12)
+    first = max(FOUNDED, vndates.add_months(dt.date(today.year, today.month, 1), -12 * years))
     days = []
-    for months in range(12):
+    for months in range(vndates.months_between(first, dt.date(today.year, today.month, 1))):
         month = vndates.add_months(first, months)
         days.append((Kind.REGULAR, month.replace(day=5)))
         if month.month % 3 == 2:
@@ -735,7 +756,7 @@ def build_meetings(
     seed: int = SEED,
     today: dt.date | None = None,
 ) -> tuple[int, int]:
-    """The last twelve months of meetings of every cell, held, each with the attendance of
+    """Five years (``YEARS``) of meetings of every cell, held, each with the attendance of
     every member of the cell on its day: a regular meeting each month on the 5th and a
     thematic one in each quarter's middle month, so the alerts are those of a working
     country, not thousands of "no meeting" findings. A hundred cells at a time, so memory
