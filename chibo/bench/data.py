@@ -637,15 +637,17 @@ def _build_people(cells: list[_Cell], rng: random.Random, log: Callable[[str], N
         done += len(staff)
         log(f"  {done:>7} đảng viên")
     # ``add_regulation``: each cell issued its working regulation soon after the start of
-    # each term, the new one replacing the old.
-    for start, term in ((FOUNDED, PREVIOUS_TERM), (REFORM, TERM)):
-        WorkingRegulation.objects.bulk_create(
+    # each term, the new one replacing the old (made first, so the old can point to it).
+    replaced_by = None
+    for start, term in ((REFORM, TERM), (FOUNDED, PREVIOUS_TERM)):
+        replaced_by = WorkingRegulation.objects.bulk_create(
             [
                 WorkingRegulation(
                     cell_id=cell.org_id,
                     number="01-QC/CB",
                     title=vntext.nfc(f"Quy chế làm việc của {cell.name} nhiệm kỳ {term}"),
                     issued_on=start + dt.timedelta(days=14 + i % 60),
+                    replaced_by=replaced_by[i] if replaced_by else None,
                 )
                 for i, cell in enumerate(cells)
             ],

@@ -22,6 +22,7 @@ from chibo.accounts import access
 from chibo.accounts.models import User
 from chibo.bench import data, floor
 from chibo.compliance import checks
+from chibo.documents.models import WorkingRegulation
 from chibo.figures import stats
 from chibo.meetings.models import Attendance, Meeting, Presence
 from chibo.members.models import Membership
@@ -76,6 +77,23 @@ class BenchDataTests(TestCase):
         statuses = set(Attendance.objects.values_list("status", flat=True).distinct())
         self.assertLessEqual(statuses, set(Presence.values))
         self.assertIn(Presence.PRESENT, statuses)
+
+    def test_five_years_of_meetings_in_a_country_standing_since_the_previous_term(self):
+        """Design §4: five years of monthly meetings; each cell has one working regulation in
+        force on any day from the founding, the 2020–2025 one replaced by the 2025–2030 one,
+        and a Bí thư elected for each term."""
+        days = sorted(set(Meeting.objects.values_list("date", flat=True)))
+        self.assertEqual((days[0], days[-1]), (dt.date(2021, 11, 5), dt.date(2026, 10, 5)))
+        self.assertEqual(len({(day.year, day.month) for day in days}), 12 * data.YEARS)
+        cells = set(Membership.objects.values_list("cell_id", flat=True))
+        for on, term in ((dt.date(2023, 6, 1), data.PREVIOUS_TERM), (TODAY, data.TERM)):
+            in_force = WorkingRegulation.objects.in_force_on(on)
+            self.assertEqual(sorted(in_force.values_list("cell_id", flat=True)), sorted(cells))
+            self.assertTrue(
+                all(title.endswith(term) for title in in_force.values_list("title", flat=True))
+            )
+            secretaries = stats.compute(scope_ids=None, on=on).figures
+            self.assertEqual(secretaries["cells_without_secretary"], 0, on)
 
     def test_generation_is_deterministic_in_attendance(self):
         first = sorted(Attendance.objects.values_list("status", flat=True))
