@@ -24,8 +24,9 @@ from chibo.bench import data, floor
 from chibo.compliance import checks
 from chibo.documents.models import WorkingRegulation
 from chibo.figures import stats
+from chibo.lib import vndates
 from chibo.meetings.models import Attendance, Meeting, Presence
-from chibo.members.models import Membership
+from chibo.members.models import Membership, PoliceService
 from chibo.rules.models import RuleSet
 
 # The bench's rows are dated from "today"; a fixed one keeps the months checked the same.
@@ -94,6 +95,12 @@ class BenchDataTests(TestCase):
             )
             secretaries = stats.compute(scope_ids=None, on=on).figures
             self.assertEqual(secretaries["cells_without_secretary"], 0, on)
+        # Members from the founding were official by then; nobody served under 18.
+        founders = Membership.objects.filter(valid_from=data.FOUNDED)
+        self.assertGreater(founders.count(), 0)
+        self.assertFalse(founders.filter(party__official_date__gt=data.FOUNDED).exists())
+        for since, born in PoliceService.objects.values_list("valid_from", "person__birth_date"):
+            self.assertGreaterEqual(since, vndates.add_months(born, 12 * 18))
 
     def test_generation_is_deterministic_in_attendance(self):
         first = sorted(Attendance.objects.values_list("status", flat=True))
