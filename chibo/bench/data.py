@@ -5,12 +5,14 @@ Rows are exactly those ``chibo.orgs.operations.create`` and the workflows of
 ``chibo.members.operations`` and ``chibo.documents.operations`` would write (a version,
 superior links and a "create" event per organization; people named through
 ``Person.set_name``; party record, membership, police post and rank per member; Bí thư and
-Phó Bí thư; one working regulation per cell), but inserted with ``bulk_create``: the
+Phó Bí thư; a working regulation per cell and term), but inserted with ``bulk_create``: the
 one-row operations validate and query row by row, hours at this size.
 
 Five years of monthly meetings, as design §4 plans (9.3 million attendance rows at scale 1.0:
-the design's "about 7 million" counts the monthly meetings only, not the thematic ones). The bench's country is the one after the reform, standing since the start of the
-2020–2025 term (1/7/2020): its 3,321 communes, their cells, members, posts and ranks are
+the design's "about 7 million" counts the monthly meetings only, not the thematic ones).
+
+The bench's country is the one after the reform, standing since the start of the 2020–2025
+term (1/7/2020): its 3,321 communes, their cells, members, posts and ranks are
 backdated to that day so that five years of meetings have cells to be held in and members to
 attend them. The real country had 63 provinces and some 10,000 communes then; what the bench
 needs is the number of rows per month, and the rule sets change at 1/7/2025 (R-GEO-03) in
@@ -701,14 +703,15 @@ MISSED_EVERY = 40
 MISSED_OFFSET = 7
 
 
-def _meeting_days(today: dt.date, years: int = YEARS) -> list[tuple[str, dt.date]]:
-    """(kind, day) of each cell's meetings over the ``years`` years before ``today``'s month
+def _meeting_days(today: dt.date) -> list[tuple[str, dt.date]]:
+    """(kind, day) of each cell's meetings over the ``YEARS`` years before ``today``'s month
     (never before the bench's country was founded)."""
     from chibo.meetings.models import Kind
 
-    first = max(FOUNDED, vndates.add_months(dt.date(today.year, today.month, 1), -12 * years))
+    this_month = dt.date(today.year, today.month, 1)
+    first = max(FOUNDED, vndates.add_months(this_month, -12 * YEARS))
     days = []
-    for months in range(vndates.months_between(first, dt.date(today.year, today.month, 1))):
+    for months in range(vndates.months_between(first, this_month)):
         month = vndates.add_months(first, months)
         days.append((Kind.REGULAR, month.replace(day=5)))
         if month.month % 3 == 2:
