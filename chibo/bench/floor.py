@@ -180,7 +180,7 @@ def missed_meetings(root_ids: list[int], on: dt.date, thematic: bool) -> set[str
     regular, regular_values = _in("regular", [k.value for k in MeetingKind if k.counts_as_regular])
     themed, themed_values = _in("themed", [k.value for k in MeetingKind if k.counts_as_thematic])
     values = {**root_values, **kinds, **regular_values, **themed_values}
-    values |= {"on": on, "planned": Stage.PLANNED.value}
+    values |= {"on": on, "start": dt.date(year, 1, 1), "planned": Stage.PLANNED.value}
     periods = []
     # Periods as a VALUES list: (kind of period, number, first day, day after).
     rows = [("m", m, first, after) for m, first, after in months]
@@ -208,7 +208,8 @@ def missed_meetings(root_ids: list[int], on: dt.date, thematic: bool) -> set[str
           AND a.valid_from <= p.first AND (a.valid_to IS NULL OR a.valid_to >= p.after))
       AND NOT EXISTS (
         SELECT 1 FROM meetings_meeting g
-        WHERE g.cell_id = c.id AND g.date >= p.first AND g.date < p.after AND g.date <= :on
+        WHERE g.cell_id = c.id AND g.date >= p.first AND g.date < p.after
+          AND g.date >= :start AND g.date <= :on
           AND g.stage <> :planned
           AND ((p.kind = 'm' AND g.kind IN {regular} AND NOT g.makeup)
             OR (p.kind = 'q' AND g.kind IN {themed})))
