@@ -223,6 +223,10 @@ class BenchCommandTests(TestCase):
             self.assertEqual(result["error"], "")
             self.assertGreater(result["floor_ms"], 0)
             self.assertEqual(result["ratio"], round(result["app_ms"] / result["floor_ms"], 2))
+            self.assertEqual(result["app_min_ms"], min(result["app_runs_ms"]))
+            self.assertEqual(
+                result["ratio_min"], round(result["app_min_ms"] / result["floor_min_ms"], 2)
+            )
         self.assertEqual(floors["floor overview"]["compared"], 12)
         pages = [r for r in report["results"] if "ratio" not in r]
         self.assertTrue(pages and all(r["status"] == 200 and r["p95_ms"] > 0 for r in pages))
