@@ -259,6 +259,28 @@ class OneEngineTests(CheckTestCase):
         self.meeting(self.cell_a, D(2025, 2, 20), people)
         self.assertEqual(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-02"), [])
 
+    def test_r_mtg_01_r_mtg_02_a_makeup_counts_for_the_quarter_by_its_kind_never_for_its_month(
+        self,
+    ):
+        people = self.staff(self.cell_a, 7)
+        self.meeting(self.cell_a, D(2026, 1, 6), people)
+        self.meeting(self.cell_a, D(2026, 2, 3), people)
+        # March's only meeting is a regular make-up: not March's regular meeting, and not
+        # the quarter's thematic one.
+        self.meeting(self.cell_a, D(2026, 3, 9), people, makeup="Bù tháng 3")
+        self.assertEqual(
+            [f.message for f in rules_of(D(2026, 4, 1), self.cell_a, "R-MTG-01")],
+            ["Tháng 3/2026 không sinh hoạt thường kỳ."],
+        )
+        self.assertEqual(
+            [f.message for f in rules_of(D(2026, 4, 1), self.cell_a, "R-MTG-02")],
+            ["Quý 1/2026 không sinh hoạt chuyên đề."],
+        )
+        # A thematic make-up is the quarter's thematic meeting, still not March's regular one.
+        self.meeting(self.cell_a, D(2026, 3, 23), people, kind=Kind.THEMATIC, makeup="Bù quý 1")
+        self.assertEqual(rules_of(D(2026, 4, 1), self.cell_a, "R-MTG-02"), [])
+        self.assertEqual(len(rules_of(D(2026, 4, 1), self.cell_a, "R-MTG-01")), 1)
+
     def test_r_mtg_02_combined_meeting_from_28_10_2025_counts_as_both(self):
         people = self.staff(self.cell_a, 7)
         for month in (1, 2, 3):
