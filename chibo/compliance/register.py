@@ -29,9 +29,9 @@ def security_deadline(year: int) -> dt.date:
 def check_dissemination(ctx: "Context") -> "list[Finding]":
     """F-9: a cell's study of a higher document past its deadline with members still to
     reach. Two queries for all cells."""
-    plans = Dissemination.objects.filter(
-        cell_id__in=IdList(ctx.cell_ids), due_on__lt=ctx.on
-    ).select_related("document")
+    plans = Dissemination.objects.filter(cell_id__in=ctx.cells, due_on__lt=ctx.on).select_related(
+        "document"
+    )
     found = []
     for row in progress.completions(plans, ctx.on):
         if row.complete:
@@ -60,7 +60,7 @@ def check_security_resolution(ctx: "Context") -> "list[Finding]":
         return []
     committees = set(
         OrgLink.objects.on(ctx.on)
-        .filter(child_id__in=IdList(ctx.cell_ids), relation=Relation.TERRITORIAL)
+        .filter(child_id__in=ctx.cells, relation=Relation.TERRITORIAL)
         .values_list("parent_id", flat=True)
     )
     if ctx.scope_ids is not None:

@@ -195,6 +195,38 @@ class TransitAcrossTheMergerTests(ChiboTestCase):
         self.assertEqual(here.cell_id, self.cell_b.pk)
         self.assertEqual(nobody_lost(D(2023, 1, 1), timezone.localdate()), {})
 
+    def test_r_mem_09_overdue_transfer_between_cells_both_merged_away_is_on_the_successor(self):
+        """Sent from A to B, both merged into a third cell before the letter came: the
+        overdue transfer is found on the successor, by the country's run (the cells'
+        subquery) and by the board's (their ids) alike."""
+        cell_c = tree.create(
+            attrs=attrs("Chi bộ Công an xã C", "subordinate_cell", "CB"),
+            on=D(2020, 1, 1),
+            by=None,
+            parent=self.commune_b,
+            is_police=True,
+        )
+        mover = add_member(self.cell_a, "Hồ Văn Đường")
+        move = ops.transfer(
+            person=mover,
+            kind=MembershipKind.OFFICIAL,
+            on=D(2025, 6, 20),
+            to_cell=self.cell_b,
+            by=None,
+        )
+        workflows.merge(sources=[self.cell_a, self.cell_b], into=cell_c, on=MERGER, by=None)
+        on = D(2025, 9, 1)  # past the 30 working days of the letter
+        board = access.scope(User.objects.get(pk=self.board.pk), on).ids()
+        for scope in (None, board):
+            with self.subTest(scope="country" if scope is None else "board"):
+                found = [
+                    f
+                    for f in checks.run(scope_ids=scope, on=on)
+                    if f.rule_id == "R-MEM-09" and f.key.startswith(f"R-MEM-09:{move.pk}")
+                ]
+                self.assertTrue(found)
+                self.assertEqual({f.organization_id for f in found}, {cell_c.pk})
+
 
 class SplitAndDissolveTests(ChiboTestCase):
     def test_back_dated_entry_into_a_split_organization_is_refused_with_the_choices(self):
