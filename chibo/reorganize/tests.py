@@ -41,6 +41,23 @@ def person(name: str, cell):
     )
 
 
+def third_cell(parent):
+    return tree.create(
+        attrs=attrs("Chi bộ Công an xã C", "subordinate_cell", "CB"),
+        on=D(2020, 1, 1),
+        by=None,
+        parent=parent,
+        is_police=True,
+    )
+
+
+def sent_before_the_merger(mover, to_cell):
+    """An official transfer sent ten days before the merger, not yet received."""
+    return ops.transfer(
+        person=mover, kind=MembershipKind.OFFICIAL, on=D(2025, 6, 20), to_cell=to_cell, by=None
+    )
+
+
 class BackDatedIntoMergedCellTests(ChiboTestCase):
     """Cell A plays Quế Lưu's cell, cell B Hiệp Đức's: A merges into B on 1/7/2025, then a
     2024 admission into A is entered."""
@@ -177,13 +194,7 @@ class RepairTests(ChiboTestCase):
 class TransitAcrossTheMergerTests(ChiboTestCase):
     def test_r_mem_09_received_after_the_receiving_cell_merged_lands_in_its_successor(self):
         mover = add_member(self.cell_b, "Hồ Văn Đường")
-        move = ops.transfer(
-            person=mover,
-            kind=MembershipKind.OFFICIAL,
-            on=D(2025, 6, 20),
-            to_cell=self.cell_a,
-            by=None,
-        )
+        move = sent_before_the_merger(mover, self.cell_a)
         workflows.merge(sources=[self.cell_a], into=self.cell_b, on=MERGER, by=None)
         self.assertEqual(misplaced_on(D(2025, 7, 5)), {})  # in transit: one pending transfer
         self.login(self.outsider)  # xã B's committee now holds the successor
@@ -199,21 +210,9 @@ class TransitAcrossTheMergerTests(ChiboTestCase):
         """Sent from A to B, both merged into a third cell before the letter came: the
         overdue transfer is found on the successor, by the country's run (the cells'
         subquery) and by the board's (their ids) alike."""
-        cell_c = tree.create(
-            attrs=attrs("Chi bộ Công an xã C", "subordinate_cell", "CB"),
-            on=D(2020, 1, 1),
-            by=None,
-            parent=self.commune_b,
-            is_police=True,
-        )
+        cell_c = third_cell(self.commune_b)
         mover = add_member(self.cell_a, "Hồ Văn Đường")
-        move = ops.transfer(
-            person=mover,
-            kind=MembershipKind.OFFICIAL,
-            on=D(2025, 6, 20),
-            to_cell=self.cell_b,
-            by=None,
-        )
+        move = sent_before_the_merger(mover, self.cell_b)
         workflows.merge(sources=[self.cell_a, self.cell_b], into=cell_c, on=MERGER, by=None)
         on = D(2025, 9, 1)  # past the 30 working days of the letter
         board = access.scope(User.objects.get(pk=self.board.pk), on).ids()
@@ -230,13 +229,7 @@ class TransitAcrossTheMergerTests(ChiboTestCase):
 
 class SplitAndDissolveTests(ChiboTestCase):
     def test_back_dated_entry_into_a_split_organization_is_refused_with_the_choices(self):
-        cell = tree.create(
-            attrs=attrs("Chi bộ Công an xã C", "subordinate_cell", "CB"),
-            on=D(2020, 1, 1),
-            by=None,
-            parent=self.commune_a,
-            is_police=True,
-        )
+        cell = third_cell(self.commune_a)
         parts = [attrs(f"Chi bộ Công an xã C{i}", "subordinate_cell", "CB") for i in (1, 2)]
         workflows.split(org=cell, on=MERGER, by=None, parts=parts)
         newcomer = person("Đỗ Văn Tách", cell)
