@@ -305,6 +305,26 @@ def check_terms(ctx: Context) -> list[Finding]:
     return found
 
 
+def _continued_by(org_id: int, cells: set[int]) -> int:
+    """The cell among ``cells`` that is ``org_id`` or continues it through merges and splits
+    (the nearest; of several as near, the lowest id), else ``org_id``. A walk forward from
+    it, a query per step, not ``with_predecessors`` of every cell of the run in turn."""
+    seen, frontier = set(), {org_id}
+    while frontier:
+        if hit := frontier & cells:
+            return min(hit)
+        seen |= frontier
+        frontier = (
+            set(
+                OrgSuccession.objects.filter(predecessor_id__in=IdList(frontier)).values_list(
+                    "successor_id", flat=True
+                )
+            )
+            - seen
+        )
+    return org_id
+
+
 def check_transfers(ctx: Context) -> list[Finding]:
     """R-MEM-09: an official transfer still pending past 30 working days (the letter not
     presented to the receiving cell) or past 60 (the procedure not completed). One finding
@@ -322,16 +342,15 @@ def check_transfers(ctx: Context) -> list[Finding]:
     if merged:
         receiving |= Q(to_cell_id__in=IdList(merged))
     pending = Transfer.objects.pending_on(ctx.on).filter(Q(from_cell_id__in=ctx.cells) | receiving)
-    found = []
+    found, calendar = [], None
     for move in pending.select_related("person"):
-        letter, complete = move.letter_deadline, move.completion_deadline
+        calendar = calendar or working_calendar()
+        letter, complete = move.deadlines(calendar)
         if ctx.on <= letter:
             continue
         org = move.from_cell_id
         if org not in cells:
-            org = next(
-                (c for c in cells if move.to_cell_id in with_predecessors([c])), move.to_cell_id
-            )
+            org = _continued_by(move.to_cell_id, cells)
         name = move.person.full_name
         facts = [
             f"Chuyển đi ngày {format_date(move.sent_on)}",

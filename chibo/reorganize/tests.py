@@ -6,7 +6,9 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from chibo.demo import people as demo_people
 from chibo.demo import structure
 from chibo.demo import terms as demo_terms
 from chibo.demo import users as demo_users
+from chibo.figures import stats
 from chibo.members import operations as ops
 from chibo.members.models import Membership, MembershipKind, PoliceService, Position, Role
 from chibo.orgs import operations as tree
@@ -210,12 +213,20 @@ class TransitAcrossTheMergerTests(ChiboTestCase):
         """Sent from A to B, both merged into a third cell before the letter came: the
         overdue transfer is found on the successor, by the country's run (the cells'
         subquery) and by the board's (their ids) alike."""
+        for i in range(6):  # cells of the run with lower ids than C's: walked past before
+            third_cell(self.commune_b).versions.update(name=f"Chi bộ Công an xã D{i}")
         cell_c = third_cell(self.commune_b)
         mover = add_member(self.cell_a, "Hồ Văn Đường")
         move = sent_before_the_merger(mover, self.cell_b)
         workflows.merge(sources=[self.cell_a, self.cell_b], into=cell_c, on=MERGER, by=None)
         on = D(2025, 9, 1)  # past the 30 working days of the letter
         board = access.scope(User.objects.get(pk=self.board.pk), on).ids()
+        ctx = checks._context(None, on, stats.compute(scope_ids=None, on=on))
+        with CaptureQueriesContext(connection) as queries:
+            checks.check_transfers(ctx)
+        # The cells' predecessors and theirs, the transfers, the calendar (two), and one
+        # step forward from B to C: not a query per cell of the run.
+        self.assertLessEqual(len(queries), 6, [q["sql"][:80] for q in queries])
         for scope in (None, board):
             with self.subTest(scope="country" if scope is None else "board"):
                 found = [
