@@ -33,8 +33,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chibo.bench.run import p95
 from chibo.lib import vndates
-from chibo.meetings.models import Kind as MeetingKind
-from chibo.meetings.models import Stage
+from chibo.meetings.models import REGULAR_KINDS, THEMATIC_KINDS, Stage
 from chibo.members.models import MembershipKind, Reason, Role
 from chibo.orgs.models import Kind, Relation
 
@@ -177,8 +176,8 @@ def missed_meetings(root_ids: list[int], on: dt.date, thematic: bool) -> set[str
     quarters = [q for q in quarters if q[2] <= on] if thematic else []
     roots, root_values = _in("root", sorted(root_ids))
     cell_kinds, kinds = _in("cellkind", CELL_KINDS)
-    regular, regular_values = _in("regular", [k.value for k in MeetingKind if k.counts_as_regular])
-    themed, themed_values = _in("themed", [k.value for k in MeetingKind if k.counts_as_thematic])
+    regular, regular_values = _in("regular", sorted(REGULAR_KINDS))
+    themed, themed_values = _in("themed", sorted(THEMATIC_KINDS))
     values = {**root_values, **kinds, **regular_values, **themed_values}
     values |= {"on": on, "start": dt.date(year, 1, 1), "planned": Stage.PLANNED.value}
     periods = []

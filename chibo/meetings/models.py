@@ -34,6 +34,12 @@ class Kind(models.TextChoices):
         return self in {Kind.THEMATIC, Kind.COMBINED}
 
 
+# The same, as the database's strings: for a filter, or a loop over thousands of rows where
+# building an enum per row was a third of the time (check_meetings for a region, cProfile).
+REGULAR_KINDS = frozenset(kind.value for kind in Kind if kind.counts_as_regular)
+THEMATIC_KINDS = frozenset(kind.value for kind in Kind if kind.counts_as_thematic)
+
+
 class Stage(models.TextChoices):
     PLANNED = "planned", "Đã lên kế hoạch"
     HELD = "held", "Đã họp, đang hoàn thiện biên bản"
@@ -202,7 +208,7 @@ def regular_in_month(cell_id: int, day: dt.date, *, exclude_pk: int | None = Non
     return (
         Meeting.objects.filter(
             cell_id=cell_id,
-            kind__in=[k for k in Kind if k.counts_as_regular],
+            kind__in=REGULAR_KINDS,
             makeup=False,
         )
         .filter(

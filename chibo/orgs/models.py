@@ -156,6 +156,26 @@ def with_predecessors(org_ids: Iterable[int]) -> frozenset[int]:
     return frozenset(found)
 
 
+def continued_among(org_id: int, among: set[int]) -> int:
+    """The organization of ``among`` that is ``org_id`` or continues it through merges and
+    splits (``with_predecessors`` the other way): the nearest, of several as near the lowest
+    id; ``org_id`` when none does. A query per step forward."""
+    seen, frontier = set(), {org_id}
+    while frontier:
+        if hit := frontier & among:
+            return min(hit)
+        seen |= frontier
+        frontier = (
+            set(
+                OrgSuccession.objects.filter(predecessor_id__in=IdList(frontier)).values_list(
+                    "successor_id", flat=True
+                )
+            )
+            - seen
+        )
+    return org_id
+
+
 class Organization(models.Model):
     is_police = models.BooleanField(
         "thuộc lực lượng Công an",
