@@ -14,7 +14,7 @@ from chibo.briefings import operations as briefings
 from chibo.compliance import daily
 from chibo.lib import vndates
 from chibo.meetings import quality
-from chibo.meetings.models import Kind, Presence, Rubric
+from chibo.meetings.models import Kind, Meeting, Presence, Rubric
 from chibo.members import operations as members
 from chibo.members.models import Transfer
 from chibo.orgs import operations as orgs
@@ -280,6 +280,40 @@ class OneEngineTests(CheckTestCase):
         self.meeting(self.cell_a, D(2026, 3, 23), people, kind=Kind.THEMATIC, makeup="Bù quý 1")
         self.assertEqual(rules_of(D(2026, 4, 1), self.cell_a, "R-MTG-02"), [])
         self.assertEqual(len(rules_of(D(2026, 4, 1), self.cell_a, "R-MTG-01")), 1)
+
+    def test_r_mtg_01_r_mtg_02_two_combined_sessions_in_a_month_before_hd_42(self):
+        """Before 28/10/2025 a combined session is the month's regular meeting when the
+        month has no other, and the quarter's thematic one otherwise: the second combined
+        session of a month with no other regular meeting is the thematic one."""
+        people = self.staff(self.cell_a, 7)
+        self.meeting(self.cell_a, D(2025, 1, 6), people, kind=Kind.COMBINED)
+        self.meeting(self.cell_a, D(2025, 2, 3), people)
+        self.meeting(self.cell_a, D(2025, 3, 3), people)
+        self.assertEqual(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-01"), [])
+        self.assertEqual(len(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-02")), 1)
+        second = self.meeting(self.cell_a, D(2025, 1, 20), people, kind=Kind.COMBINED, makeup="Bù")
+        # A combined make-up is the quarter's thematic meeting by its kind (as any make-up).
+        self.assertEqual(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-02"), [])
+        # Not a make-up (as an import may bring it): the second combined session of January
+        # is the quarter's thematic meeting, the first January's regular one.
+        Meeting.objects.filter(pk=second.pk).update(makeup=False, makeup_reason="")
+        self.assertEqual(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-01"), [])
+        self.assertEqual(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-02"), [])
+        # An extraordinary one beside it: the combined session is January's regular meeting.
+        Meeting.objects.filter(pk=second.pk).update(kind=Kind.EXTRAORDINARY)
+        self.assertEqual(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-01"), [])
+        self.assertEqual(len(rules_of(D(2025, 4, 1), self.cell_a, "R-MTG-02")), 1)
+
+    def test_r_mtg_01_a_combined_session_alone_in_its_month_is_its_regular_one(self):
+        people = self.staff(self.cell_a, 7)
+        self.meeting(self.cell_a, D(2025, 1, 6), people)
+        self.meeting(self.cell_a, D(2025, 2, 3), people, kind=Kind.THEMATIC)
+        self.assertEqual(
+            [f.message for f in rules_of(D(2025, 3, 1), self.cell_a, "R-MTG-01")],
+            ["Tháng 2/2025 không sinh hoạt thường kỳ."],
+        )
+        self.meeting(self.cell_a, D(2025, 2, 17), people, kind=Kind.COMBINED)
+        self.assertEqual(rules_of(D(2025, 3, 1), self.cell_a, "R-MTG-01"), [])
 
     def test_r_mtg_02_combined_meeting_from_28_10_2025_counts_as_both(self):
         people = self.staff(self.cell_a, 7)
