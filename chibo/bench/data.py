@@ -27,7 +27,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.apps import apps as django_apps
+from django.db import connection, migrations, transaction
+from django.db.migrations.loader import MigrationLoader
 
 from chibo.accounts.models import Grant, User
 from chibo.accounts.models import Role as AccessRole
@@ -820,6 +822,40 @@ def build_meetings(
             log(f"  {meetings:>7} buổi sinh hoạt, {writer.count:>9} dòng điểm danh")
     writer.flush()
     return meetings, writer.count
+
+
+# The rows the data migrations write, which every installation has: the rule sets by date,
+# the official working calendar, the meeting rubrics. ``flush`` empties them with the rest;
+# without them the checks run under the defaults (``RuleSet.on``: one rule set for every
+# date, no rubric, no calendar), which no installation does.
+REFERENCE = (
+    ("rules", "0002_regimes"),
+    ("rules", "0004_calendar_2021_2027"),
+    ("rules", "0006_regimes_232_hd42"),
+    ("meetings", "0002_default_rubrics"),
+)
+
+
+def restore_reference() -> bool:
+    """Write again what the data migrations of ``REFERENCE`` wrote, when none of it is there:
+    after ``flush``, or in a data set generated before it was kept. True when it wrote.
+
+    Their functions run on today's models, not on the models as they stood at each
+    migration (as ``migrate`` runs them): the tables have the columns added since, which
+    those models lack. The fields added since take their defaults, as ``migrate`` gave them
+    (test: the rows written are the rows ``migrate`` wrote)."""
+    from chibo.meetings.models import Rubric
+    from chibo.rules.models import CalendarYear, RuleSet
+
+    if RuleSet.objects.exists() or Rubric.objects.exists() or CalendarYear.objects.exists():
+        return False
+    graph = MigrationLoader(connection, load=True).graph
+    with transaction.atomic():
+        for key in REFERENCE:
+            for operation in graph.nodes[key].operations:
+                if isinstance(operation, migrations.RunPython):
+                    operation.code(django_apps, None)  # none of them uses the schema editor
+    return True
 
 
 def generate(

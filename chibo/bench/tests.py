@@ -226,6 +226,54 @@ class UrlTests(TestCase):
             self.assertEqual(checks.url(name, 42), reverse(name, args=[42]))
 
 
+class ReferenceDataTests(TestCase):
+    """``flush`` empties the rows the data migrations wrote; the bench writes them again."""
+
+    def reference(self) -> dict[str, list]:
+        from chibo.meetings.models import Criterion, Level, Rubric
+        from chibo.rules.models import CalendarDay, CalendarYear
+
+        models = [RuleSet, Rubric, Criterion, Level, CalendarYear, CalendarDay]
+
+        def rows(model):
+            fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+            fields = [f for f in fields if not f.endswith("rubric_id")]  # ids differ
+            return sorted(map(repr, model.objects.values_list(*fields)))
+
+        return {model.__name__: rows(model) for model in models}
+
+    def test_restore_reference_writes_again_what_the_migrations_wrote(self):
+        from chibo.meetings.models import Rubric
+        from chibo.rules.models import CalendarDay, CalendarYear
+
+        migrated = self.reference()
+        self.assertTrue(migrated["RuleSet"] and migrated["Rubric"] and migrated["CalendarDay"])
+        self.assertFalse(data.restore_reference())  # there already: nothing written twice
+        for model in (RuleSet, Rubric, CalendarYear, CalendarDay):
+            model.objects.all().delete()
+        self.assertTrue(data.restore_reference())
+        self.assertEqual(self.reference(), migrated)
+
+    def test_reference_names_every_data_migration_that_writes_reference_rows(self):
+        """A new data migration is either in ``data.REFERENCE`` or named here as one that
+        writes nothing the bench needs."""
+        from django.db import migrations
+        from django.db.migrations.loader import MigrationLoader
+
+        graph = MigrationLoader(connection).graph
+        writing = {
+            key
+            for key, migration in graph.nodes.items()
+            if any(isinstance(op, migrations.RunPython) for op in migration.operations)
+            and type(migration).__module__.startswith("chibo.")
+        }
+        others = {
+            ("audit", "0002_append_only_triggers"),  # triggers, not rows
+            ("briefings", "0003_recommendation_text_key"),  # fills a column of existing rows
+        }
+        self.assertEqual(writing - others, set(data.REFERENCE))
+
+
 @pytest.mark.once
 class BenchCommandTests(TestCase):
     """``chibo bench`` end to end on a tiny SQLite data set, in its own child process."""
@@ -254,3 +302,7 @@ class BenchCommandTests(TestCase):
         self.assertTrue(pages and all(r["status"] == 200 and r["p95_ms"] > 0 for r in pages))
         self.assertGreater(report["rows"]["Attendance"], 0)
         self.assertGreater(report["generation_peak_rss_mib"], 0)
+        # The checks ran under the rule sets a real installation has, not the defaults.
+        self.assertEqual(
+            report["rule_set"], RuleSet.on(dt.date.fromisoformat(report["as_of"])).name
+        )

@@ -35,6 +35,7 @@ from django.db import connection
 from django.utils import timezone
 
 from chibo.bench import data, floor, readload, run
+from chibo.rules.models import RuleSet
 from chibo.system import serve
 
 # Set in the child process, which already has the benchmark database in its settings.
@@ -142,6 +143,10 @@ class Command(BaseCommand):
         info_file = _bench_dir() / f"dataset-{connection.vendor}.json"
         dataset = data.find() if options["reuse"] else None
         if dataset is not None:
+            if data.restore_reference():
+                say(
+                    "Đã ghi lại các bộ quy định, lịch làm việc và thang điểm (thiếu trong dữ liệu cũ)."
+                )
             info = self._read_info(info_file, database)
             generated = info.get("generation_seconds")
             peak = info.get("generation_peak_rss_mib")
@@ -158,6 +163,7 @@ class Command(BaseCommand):
             scale = options["scale"]
             sizes = data.Sizes.at_scale(scale)
             call_command("flush", interactive=False, verbosity=0)
+            data.restore_reference()  # what migrate wrote and flush emptied
             say(
                 f"Sinh dữ liệu (cỡ {scale}): {sizes.provinces} tỉnh, {sizes.communes} xã, "
                 f"{sizes.members} đảng viên…"
@@ -198,6 +204,7 @@ class Command(BaseCommand):
         report = {
             "created_at": timezone.now().isoformat(timespec="seconds"),
             "as_of": timezone.localdate().isoformat(),  # the pages' default day
+            "rule_set": RuleSet.on(timezone.localdate()).name,  # the checks run under it
             "database": database,
             "vendor": connection.vendor,
             "scale": scale,
