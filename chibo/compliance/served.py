@@ -63,6 +63,8 @@ PER_CELL_ROWS = frozenset(
         "meetings.evaluation",
         "meetings.score",
         "documents.workingregulation",
+        # A cell's terms (its congresses, R-ORG-06): read by check_terms for that cell only.
+        "orgs.term",
         "register.dissemination",
         "register.participation",
         "rules.dismissal",

@@ -24,6 +24,7 @@ from chibo.meetings.models import Attendance, Kind, Presence
 from chibo.members import operations as members
 from chibo.members.models import Membership
 from chibo.orgs import operations as orgs
+from chibo.orgs.models import TermPolicy
 from chibo.reports import charts
 from chibo.rules import operations
 from chibo.test import DAY, ChiboTestCase, add_member, make_user
@@ -525,6 +526,17 @@ class RefreshedTests(KeepingTestCase):
                 to_cell=self.cell_b,
                 by=None,
             ),
+            "a congress (R-ORG-06)": lambda: members.record_congress(
+                organization=self.cell_b,
+                congress=members.Congress(
+                    congress_on=dt.date(2020, 10, 1),
+                    starts_on=dt.date(2020, 10, 1),
+                    label="2020–2025",
+                    policy=TermPolicy.TWICE_IN_FIVE,  # due after 30 months: a finding on DAY
+                    secretary=self.other,
+                ),
+                by=None,
+            ),
             "a dismissal": lambda: operations.dismiss(
                 finding=next(
                     f
@@ -544,6 +556,9 @@ class RefreshedTests(KeepingTestCase):
                 self.assertGreater(generation.current(), before)
                 self.assertIsNotNone(served.touched(before, generation.current()))
                 self.assertEqual(self.serve(), (0, 2))
+        # The congress's term is due on DAY: a finding the refresh had to find.
+        found = {(f.organization_id, f.rule_id) for f in checks.run(scope_ids=None, on=DAY)}
+        self.assertIn((self.cell_b.pk, "R-ORG-06"), found)
 
     def test_r_mem_12_absences_follow_the_rolls_through_refreshes(self):
         """The per-person check looks again at the changed cells' people and at everyone it
