@@ -236,9 +236,13 @@ def compute(*, scope_ids: frozenset[int] | None, on: dt.date) -> Overview:
         services.filter(cell_id__in=IdList(short))
         .exclude(member)
         .order_by("person__sort_key")
-        .values_list("cell_id", "person__ho", "person__ten_dem", "person__ten")
+        .values_list("cell_id", "person_id", "person__ho", "person__ten_dem", "person__ten")
     )
-    for cell_id, ho, ten_dem, ten in outsiders:
+    named = set()  # two posts of one person in one cell: named once there
+    for cell_id, person_id, ho, ten_dem, ten in outsiders:
+        if (cell_id, person_id) in named:
+            continue
+        named.add((cell_id, person_id))
         row = rows[cell_id]
         if not row.officers_not_members:
             row.officers_not_members = []

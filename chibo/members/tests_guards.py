@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from chibo.accounts import access
 from chibo.accounts.access import Capability
+from chibo.compliance import checks
 from chibo.documents.models import WorkingRegulation
 from chibo.figures import stats
 from chibo.lib.vnnumbers import number
@@ -286,6 +287,30 @@ class GuardTests(ChiboTestCase):
         self.assertEqual(
             (only_b["regular_officers"], only_b["regular_officers_party_members"]), (2, 1)
         )
+
+    def test_r_pol_02_an_officer_outside_the_party_with_two_posts_in_a_cell_is_named_once(self):
+        day = D(2023, 5, 24)
+        before = stats.compute(scope_ids=None, on=day)
+        outsider = Person.objects.create(
+            ho="Lê", ten_dem="Văn", ten="Ngoài", gender="M", registered_by=self.cell_a
+        )
+        since = D(2022, 1, 1)
+        PoliceService.objects.bulk_create(
+            [
+                PoliceService(person=outsider, cell=self.cell_a, position=post, valid_from=since)
+                for post in ("officer", "deputy")
+            ]
+        )
+        after = stats.compute(scope_ids=None, on=day)
+        row = next(r for r in after.cells if r.organization_id == self.cell_a.pk)
+        self.assertEqual(row.officers_not_members, ["Lê Văn Ngoài"])
+        self.assertEqual(after.figures["regular_officers"], before.figures["regular_officers"] + 1)
+        keys = [
+            f.key
+            for f in checks.run(scope_ids=None, on=day)
+            if f.rule_id == "R-POL-02" and f.organization_id == self.cell_a.pk
+        ]
+        self.assertEqual(keys, [f"R-POL-02:{self.cell_a.pk}:Lê Văn Ngoài"])
 
     def test_r_pol_02_a_refresh_reads_again_the_officers_of_the_changed_cells(self):
         """Issue 16: the officers counted in two cells are kept with the figures; after a
